@@ -1,0 +1,43 @@
+#pragma once
+// The touchpoint graph: touchpoints as vertices, transitions as edges with
+// their probability. Used to validate, analyse and export a scenario.
+#include <string>
+
+#include <boost/graph/adjacency_list.hpp>
+
+#include "journeysim/diagnostics.hpp"
+#include "journeysim/scenario.hpp"
+
+namespace journeysim {
+
+struct TouchpointVertex {
+  std::string name;
+  Stage stage = Stage::awareness;
+  double cost = 0.0;
+  bool purchase = false;
+  double dropoff = 0.0;  // 1 - sum of outgoing probabilities
+};
+
+struct TransitionEdge {
+  double probability = 0.0;
+  double rating_elasticity = 0.0;
+};
+
+// Vertex i is scenario.touchpoints[i].
+using TouchpointGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                              TouchpointVertex, TransitionEdge>;
+
+TouchpointGraph build_graph(const Scenario& scenario);
+
+// Graph-level checks on a scenario whose names already resolve: closed sets of
+// touchpoints that can be entered but never left (error, naming them) and
+// touchpoints no entry can reach (warning).
+void validate_graph(const Scenario& scenario, Diagnostics& diagnostics);
+
+// Graphviz DOT (via boost::write_graphviz): edge labels show probabilities,
+// and each touchpoint with drop-off gets an edge to a "drop-off" node.
+std::string graph_to_dot(const Scenario& scenario);
+// {"touchpoints":[...], "transitions":[...], "entries":[...]}
+std::string graph_to_json(const Scenario& scenario);
+
+}  // namespace journeysim

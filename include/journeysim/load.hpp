@@ -1,0 +1,29 @@
+#pragma once
+// YAML → Scenario, with every error found reported as file:line:col.
+#include <optional>
+#include <string>
+
+#include "journeysim/diagnostics.hpp"
+#include "journeysim/scenario.hpp"
+
+namespace journeysim {
+
+// Parses and validates a scenario file (format v1), including the graph checks
+// of validate_graph(). Returns nothing when any error was found; warnings and
+// errors are appended to `diagnostics`.
+std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics);
+
+// Same, from text; `file_name` is used in messages and for the default name.
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file_name,
+                                           Diagnostics& diagnostics);
+
+// The scenario with the named strategy's edits applied (set / scale / remove),
+// validated again. A removed touchpoint disappears with every transition into it
+// (that probability becomes drop-off) and every awareness channel entering at it.
+std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::string& strategy_name,
+                                       Diagnostics& diagnostics);
+
+// Convenience for callers that want an exception: throws ScenarioError.
+Scenario load_scenario_or_throw(const std::string& path);
+
+}  // namespace journeysim

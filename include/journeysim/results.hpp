@@ -1,0 +1,127 @@
+#pragma once
+// What a run produces: per replication tallies (exact integers where possible),
+// and the summary statistics across replications that every writer prints.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace journeysim {
+
+// A customer-flow link for Sankey diagrams: an entry (channel → touchpoint) or
+// a transition (touchpoint → touchpoint).
+struct FlowLink {
+  std::string from;  // touchpoint name, or the entry: "initial", a channel's "channel:<via>", "word_of_mouth"
+  std::string to;    // touchpoint name
+  bool entry = false;
+};
+
+struct SegmentTally {
+  std::uint64_t aware = 0;
+  std::uint64_t purchasers = 0;
+  std::uint64_t purchases = 0;
+  std::uint64_t promoters = 0;
+  std::uint64_t detractors = 0;
+  std::uint64_t advocates = 0;
+  double revenue = 0.0;
+  double cost = 0.0;
+  double satisfaction_sum = 0.0;    // over purchasers with a rated experience
+  std::uint64_t satisfaction_count = 0;
+};
+
+// Daily series; index d covers [d, d+1) days.
+struct DailySeries {
+  std::vector<std::vector<std::uint64_t>> newly_aware_by_channel;  // [channel][day]
+  std::vector<std::uint64_t> newly_aware_initial;                  // day 0 only non-zero
+  std::vector<std::uint64_t> newly_aware_word_of_mouth;
+  std::vector<std::uint64_t> purchases;
+  std::vector<std::uint64_t> new_purchasers;
+  std::vector<std::uint64_t> purchasers_cumulative;
+  std::vector<std::uint64_t> active_advocates;  // at the end of the day
+  std::vector<double> public_rating;            // at the end of the day
+};
+
+// One replication.
+struct RunResult {
+  std::uint32_t replication = 0;
+  std::uint64_t aware = 0;
+  std::uint64_t purchasers = 0;
+  std::uint64_t purchases = 0;
+  std::uint64_t advocates = 0;  // customers who became an active advocate at least once
+  std::uint64_t promoters = 0;  // among purchasers, by satisfaction at the horizon
+  std::uint64_t passives = 0;
+  std::uint64_t detractors = 0;
+  std::uint64_t reviews = 0;
+  std::uint64_t in_progress = 0;  // still travelling at the horizon
+  std::uint64_t truncated = 0;    // stopped by the per-customer event cap
+  std::uint64_t finished = 0;     // journeys that ended in drop-off
+  std::uint64_t events = 0;       // touchpoint entries and activations processed
+  double revenue = 0.0;
+  double cost = 0.0;
+  double satisfaction_sum = 0.0;  // over purchasers with a rated experience
+  std::uint64_t satisfaction_count = 0;
+  // Time to first purchase (days since awareness), over purchasers.
+  double first_purchase_days_mean = 0.0;
+  double first_purchase_days_p50 = 0.0;
+  double first_purchase_days_p90 = 0.0;
+  // Journey duration (awareness to drop-off) over finished journeys.
+  double journey_days_mean = 0.0;
+  double journey_days_variance = 0.0;
+  double final_public_rating = 0.0;
+  std::uint64_t final_active_advocates = 0;
+
+  std::vector<std::uint64_t> touchpoint_visits;     // [touchpoint]
+  std::vector<std::uint64_t> touchpoint_dropoffs;   // [touchpoint]
+  std::vector<std::uint64_t> touchpoint_purchases;  // [touchpoint]
+  std::vector<std::uint64_t> flow_traversals;       // [flow], parallel to Results::flows
+  std::vector<SegmentTally> segments;               // [segment]
+  DailySeries series;
+
+  double wall_seconds = 0.0;  // simulation only
+};
+
+struct Interval {
+  double mean = 0.0;
+  std::optional<double> low;  // 95% CI across replications (Student t); empty with one replication
+  std::optional<double> high;
+};
+
+// A headline metric: mean across replications and its 95% CI.
+struct Metric {
+  std::string key;    // JSON key, e.g. "conversion_rate"
+  std::string label;  // for tables, e.g. "Conversion rate"
+  std::string unit;   // "", "%", "days", "money", "count"
+  Interval value;
+};
+
+struct Results {
+  std::string scenario_name;
+  std::string scenario_text;
+  std::string scenario_path;
+  std::string strategy;  // applied strategy name, "" for none
+  std::uint64_t seed = 0;
+  std::uint64_t market_size = 0;
+  double horizon_days = 0.0;
+  double step_days = 0.0;
+  unsigned threads = 0;
+  std::vector<std::string> touchpoints;
+  std::vector<double> touchpoint_cost;     // per visit
+  std::vector<std::string> channels;       // awareness channels, by `via`
+  std::vector<std::string> segments;
+  std::vector<FlowLink> flows;
+  std::vector<RunResult> runs;  // one per replication
+  double wall_seconds = 0.0;    // all replications, simulation only
+
+  std::uint64_t total_events() const;
+  double events_per_second() const;
+};
+
+// The headline metrics in display order: aware, purchasers, conversion_rate,
+// market_penetration, advocates, advocacy_rate, nps, mean_satisfaction,
+// revenue, clv, cac, time_to_first_purchase_{mean,p50,p90}, in_progress, truncated…
+std::vector<Metric> summarize(const Results& results);
+
+// mean ± t(0.975, n-1)·sd/√n over the values (no interval for n < 2).
+Interval confidence_interval(const std::vector<double>& values);
+
+}  // namespace journeysim

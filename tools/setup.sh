@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs journeysim's build dependencies (Debian 12), then configures and
+# builds a Release tree in build/. Safe to run again: installed packages are
+# skipped and the build is incremental.
+set -euo pipefail
+
+packages=(
+  g++ cmake make pkg-config
+  libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
+  libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev
+  nlohmann-json3-dev librandom123-dev libeigen3-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]})); then
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$root/build" -j "$(nproc)"
