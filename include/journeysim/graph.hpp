@@ -2,9 +2,11 @@
 // The touchpoint graph: touchpoints as vertices, transitions as edges with
 // their probability. Used to validate, analyse and export a scenario.
 #include <string>
+#include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include "journeysim/chain.hpp"
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/scenario.hpp"
 
@@ -33,6 +35,17 @@ TouchpointGraph build_graph(const Scenario& scenario);
 // touchpoints that can be entered but never left (error, naming them) and
 // touchpoints no entry can reach (warning).
 void validate_graph(const Scenario& scenario, Diagnostics& diagnostics);
+
+// Closed sets of a chain given by transition_rows(): strongly connected
+// components whose rows sum to 1 (within 1e-9) and that no positive edge
+// leaves. Members ascend by index; sets are ordered by their first member.
+// Any of them makes I - Q singular, so the exact analysis needs none.
+std::vector<std::vector<int>> find_closed_sets(const std::vector<std::vector<Outgoing>>& rows);
+
+// Touchpoints where customers start a journey: awareness.initial.via entries
+// with a positive share (when the initial share is positive), channels with a
+// positive rate, and word_of_mouth.via when enabled. Ascending, unique.
+std::vector<int> entry_touchpoints(const Scenario& scenario);
 
 // Graphviz DOT (via boost::write_graphviz): edge labels show probabilities,
 // and each touchpoint with drop-off gets an edge to a "drop-off" node.

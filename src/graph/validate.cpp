@@ -1,0 +1,121 @@
+#include <algorithm>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "journeysim/chain.hpp"
+#include "journeysim/graph.hpp"
+
+namespace journeysim {
+
+namespace {
+
+std::string join_names(const Scenario& scenario, const std::vector<int>& members) {
+  std::string names;
+  for (int member : members) {
+    if (!names.empty()) names += ", ";
+    names += scenario.touchpoints[static_cast<size_t>(member)].name;
+  }
+  return names;
+}
+
+// Where to point the user: the row they would edit, else the touchpoint.
+SourceLocation row_location(const Scenario& scenario, int touchpoint) {
+  const Touchpoint& tp = scenario.touchpoints[static_cast<size_t>(touchpoint)];
+  for (const Transition& transition : scenario.transitions)
+    if (transition.from == tp.name) return transition.location;
+  return tp.location;
+}
+
+// A segment-only closed set comes from the segment's transition_scale, so the
+// scale entry on a member's row is what the user has to change.
+SourceLocation segment_location(const Scenario& scenario, const Segment& segment,
+                                const std::vector<int>& members) {
+  for (const TransitionScale& scale : segment.transition_scale)
+    for (int member : members)
+      if (scale.from == scenario.touchpoints[static_cast<size_t>(member)].name) return scale.location;
+  return row_location(scenario, members.front());
+}
+
+std::string closed_set_message(const Scenario& scenario, const std::vector<int>& members) {
+  if (members.size() == 1)
+    return fmt::format(
+        "touchpoint {} forms a closed loop that customers can enter but never leave (it moves to "
+        "itself with probability 1 and no probability is left for drop-off); lower the probability "
+        "or add a way out",
+        join_names(scenario, members));
+  return fmt::format(
+      "touchpoints {} form a closed loop that customers can enter but never leave (every transition "
+      "stays inside and no probability is left for drop-off); lower a probability or add a way out",
+      join_names(scenario, members));
+}
+
+void check_closed_sets(const Scenario& scenario, Diagnostics& diagnostics) {
+  // A neutral segment at the prior rating reads the rows exactly as written
+  // (apart from scaling a row above 1 back to 1, as the engine does).
+  const Segment neutral;
+  const auto base_sets =
+      find_closed_sets(transition_rows(scenario, neutral, scenario.reviews.prior_rating));
+  for (const auto& members : base_sets)
+    diagnostics.error(row_location(scenario, members.front()), closed_set_message(scenario, members));
+
+  for (const Segment& segment : scenario.segments) {
+    const auto sets =
+        find_closed_sets(transition_rows(scenario, segment, scenario.reviews.prior_rating));
+    for (const auto& members : sets) {
+      // Already reported for the base scenario; saying it once per segment is noise.
+      if (std::find(base_sets.begin(), base_sets.end(), members) != base_sets.end()) continue;
+      diagnostics.error(segment_location(scenario, segment, members),
+                        fmt::format("for segment '{}' (after its transition_scale), {}", segment.name,
+                                    closed_set_message(scenario, members)));
+    }
+  }
+}
+
+void check_reachability(const Scenario& scenario, Diagnostics& diagnostics) {
+  const std::vector<int> entries = entry_touchpoints(scenario);
+  // No entry at all is the loader's error ("no way to become aware"); warning
+  // about every touchpoint on top of it would bury that message.
+  if (entries.empty()) return;
+
+  const Segment neutral;
+  const auto rows = transition_rows(scenario, neutral, scenario.reviews.prior_rating);
+  std::vector<bool> reached(scenario.touchpoints.size(), false);
+  std::deque<int> frontier;
+  for (int entry : entries) {
+    reached[static_cast<size_t>(entry)] = true;
+    frontier.push_back(entry);
+  }
+  while (!frontier.empty()) {
+    const int from = frontier.front();
+    frontier.pop_front();
+    for (const Outgoing& out : rows[static_cast<size_t>(from)]) {
+      if (out.probability <= 0.0 || reached[static_cast<size_t>(out.to)]) continue;
+      reached[static_cast<size_t>(out.to)] = true;
+      frontier.push_back(out.to);
+    }
+  }
+
+  const std::string entry_names = join_names(scenario, entries);
+  for (size_t i = 0; i < scenario.touchpoints.size(); ++i) {
+    if (reached[i]) continue;
+    const Touchpoint& tp = scenario.touchpoints[i];
+    diagnostics.warning(
+        tp.location,
+        fmt::format("touchpoint '{}' cannot be reached from any entry point (entries: {}), so no "
+                    "customer will ever visit it; add a transition into it or an awareness channel "
+                    "entering at it",
+                    tp.name, entry_names));
+  }
+}
+
+}  // namespace
+
+void validate_graph(const Scenario& scenario, Diagnostics& diagnostics) {
+  check_closed_sets(scenario, diagnostics);
+  check_reachability(scenario, diagnostics);
+}
+
+}  // namespace journeysim
