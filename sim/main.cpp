@@ -1,0 +1,172 @@
+// journeysim: the command-line program. Subcommands: validate, graph, analyze, run.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "journeysim/analysis.hpp"
+#include "journeysim/engine.hpp"
+#include "journeysim/graph.hpp"
+#include "journeysim/io.hpp"
+#include "journeysim/load.hpp"
+#include "progress_bar.hpp"
+
+namespace {
+
+constexpr int exit_bad_input = 2;
+
+using journeysim::Diagnostics;
+using journeysim::Scenario;
+
+void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
+  for (const auto& diagnostic : diagnostics.all())
+    if (!quiet || diagnostic.severity == journeysim::Severity::error)
+      std::cerr << diagnostic.format() << '\n';
+}
+
+// Loads FILE (and applies --strategy); prints diagnostics. Empty on error.
+std::optional<Scenario> load(const std::string& path, const std::string& strategy, bool quiet) {
+  Diagnostics diagnostics;
+  auto scenario = journeysim::load_scenario_file(path, diagnostics);
+  if (scenario && !strategy.empty()) scenario = journeysim::apply_strategy(*scenario, strategy, diagnostics);
+  print_diagnostics(diagnostics, quiet);
+  return scenario;
+}
+
+void write_output(const std::string& out, const std::string& text) {
+  if (out.empty() || out == "-") std::cout << text;
+  else journeysim::write_text_atomically(out, text);
+}
+
+struct RunCommand {
+  std::string file;
+  std::string strategy;
+  unsigned threads = 0;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> market_size;
+  std::uint32_t replications = 1;
+  std::uint32_t max_events = 1'000'000;
+  bool json = false;
+  bool quiet = false;
+  std::string out;
+
+  int operator()() const {
+    auto scenario = load(file, strategy, quiet);
+    if (!scenario) return exit_bad_input;
+    journeysim::RunOptions options;
+    options.threads = threads;
+    options.seed = seed;
+    options.market_size = market_size;
+    options.replications = replications;
+    options.max_events_per_customer = max_events;
+    ProgressBar progress(!quiet && isatty(STDERR_FILENO));
+    options.progress = [&progress](double fraction) { progress.update(fraction); };
+    journeysim::Results results = journeysim::run_scenario(*scenario, options);
+    progress.finish();
+    results.strategy = strategy;
+    if (!out.empty()) journeysim::write_results_hdf5(results, out);
+    if (json) std::cout << journeysim::results_to_json(results).dump(2) << '\n';
+    else if (!quiet || out.empty()) std::cout << journeysim::results_to_table(results);
+    return 0;
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"journeysim — discrete-event customer-journey simulator.\n"
+               "A YAML scenario describes touchpoints, transitions, reviews and word of mouth;\n"
+               "journeysim predicts conversion, advocacy, NPS, revenue, CLV and CAC."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(JOURNEYSIM_VERSION));
+
+  std::string file;
+  bool quiet = false;
+  bool json = false;
+  std::string out;
+  std::string strategy;
+
+  auto* validate = app.add_subcommand("validate", "Check a scenario file; errors as file:line:col (exit 2)");
+  validate->add_option("file", file, "Scenario YAML")->required();
+  validate->add_flag("--quiet,-q", quiet, "Print errors only, not warnings");
+
+  std::string format = "dot";
+  auto* graph = app.add_subcommand("graph", "Export the touchpoint graph (Graphviz DOT or JSON)");
+  graph->add_option("file", file, "Scenario YAML")->required();
+  graph->add_option("--format,-f", format, "dot or json")->check(CLI::IsMember({"dot", "json"}));
+  graph->add_option("--out,-o", out, "Write to this file instead of standard output");
+  graph->add_option("--strategy,-s", strategy, "Apply a named strategy from the scenario first");
+
+  auto* analyze = app.add_subcommand("analyze", "Exact absorbing-Markov-chain analysis of the static journey");
+  analyze->add_option("file", file, "Scenario YAML")->required();
+  analyze->add_flag("--json", json, "Print one JSON object");
+  analyze->add_option("--strategy,-s", strategy, "Apply a named strategy from the scenario first");
+
+  RunCommand run_command;
+  auto* run = app.add_subcommand("run", "Simulate the scenario and print its results");
+  run->add_option("file", run_command.file, "Scenario YAML")->required();
+  run->add_option("--threads,-t", run_command.threads, "Worker threads (default: all cores)");
+  run->add_option("--seed", run_command.seed, "Random seed (overrides the scenario's)");
+  run->add_option("--market-size", run_command.market_size, "Potential customers (overrides market.size)")
+      ->check(CLI::PositiveNumber);
+  run->add_option("--replications,-r", run_command.replications,
+                  "Independent replications; 95% confidence intervals across them")
+      ->check(CLI::Range(1u, 1000000u));
+  run->add_option("--strategy,-s", run_command.strategy, "Apply a named strategy from the scenario");
+  run->add_option("--max-events", run_command.max_events,
+                  "Per-customer event cap; journeys hitting it are reported as truncated")
+      ->check(CLI::PositiveNumber);
+  run->add_flag("--json", run_command.json, "Print results as one JSON object");
+  run->add_option("--out,-o", run_command.out, "Write results to an HDF5 file (atomically)");
+  run->add_flag("--quiet,-q", run_command.quiet, "No warnings, no progress bar");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : exit_bad_input;
+  }
+
+  try {
+    if (*validate) {
+      Diagnostics diagnostics;
+      auto scenario = journeysim::load_scenario_file(file, diagnostics);
+      print_diagnostics(diagnostics, quiet);
+      if (!scenario) return exit_bad_input;
+      std::cout << fmt::format("{}: ok — {} touchpoints, {} transitions, {} strategies\n", file,
+                               scenario->touchpoints.size(), scenario->transitions.size(),
+                               scenario->strategies.size());
+      return 0;
+    }
+    if (*graph) {
+      auto scenario = load(file, strategy, false);
+      if (!scenario) return exit_bad_input;
+      write_output(out, format == "dot" ? journeysim::graph_to_dot(*scenario)
+                                        : journeysim::graph_to_json(*scenario) + "\n");
+      return 0;
+    }
+    if (*analyze) {
+      auto scenario = load(file, strategy, false);
+      if (!scenario) return exit_bad_input;
+      const auto analysis = journeysim::analyze(*scenario);
+      if (json) std::cout << journeysim::analysis_to_json(*scenario, analysis).dump(2) << '\n';
+      else std::cout << journeysim::analysis_to_table(*scenario, analysis);
+      return 0;
+    }
+    if (*run) return run_command();
+  } catch (const std::invalid_argument& error) {
+    std::cerr << "journeysim: " << error.what() << '\n';
+    return exit_bad_input;
+  } catch (const std::exception& error) {
+    std::cerr << "journeysim: error: " << error.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

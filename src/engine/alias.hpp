@@ -1,0 +1,28 @@
+#pragma once
+// Walker/Vose alias tables: O(1) choice among a row's outcomes from two
+// 32-bit random numbers, with no branches on the probabilities themselves.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace journeysim::engine {
+
+struct AliasSlot {
+  std::uint32_t threshold;  // keep this slot's own outcome when coin < threshold
+  std::uint32_t own;        // outcome index (into the table's outcome array)
+  std::uint32_t alias;      // outcome taken otherwise
+};
+
+// Fills slots[0..n) for outcomes first_outcome + 0..n-1 with the given
+// probabilities (which must sum to 1, up to rounding).
+void build_alias(std::span<const double> probabilities, std::uint32_t first_outcome,
+                 std::span<AliasSlot> slots);
+
+inline std::uint32_t pick(const AliasSlot* slots, std::uint32_t size, std::uint32_t index_bits,
+                          std::uint32_t coin_bits) {
+  const auto column = static_cast<std::uint32_t>((static_cast<std::uint64_t>(index_bits) * size) >> 32);
+  const AliasSlot& slot = slots[column];
+  return coin_bits < slot.threshold ? slot.own : slot.alias;
+}
+
+}  // namespace journeysim::engine

@@ -1,0 +1,163 @@
+// Turns a finished replication's tallies and customer states into a RunResult.
+#include <algorithm>
+#include <cmath>
+
+#include "engine/replication.hpp"
+
+namespace journeysim::engine {
+
+namespace {
+
+void add_into(std::vector<std::uint64_t>& total, const std::vector<std::uint64_t>& part) {
+  for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
+}
+
+// Linear interpolation between order statistics (R's type 7).
+double quantile(std::vector<float>& values, double level) {
+  if (values.empty()) return 0.0;
+  const double position = level * static_cast<double>(values.size() - 1);
+  const auto below = static_cast<size_t>(std::floor(position));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below), values.end());
+  const double low = values[below];
+  if (below + 1 >= values.size()) return low;
+  const double high = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(below) + 1, values.end());
+  return low + (position - static_cast<double>(below)) * (high - low);
+}
+
+}  // namespace
+
+RunResult Replication::collect() const {
+  Tally total(shape_);
+  for (const Tally& tally : tallies_) {
+    total.events += tally.events;
+    total.finished += tally.finished;
+    total.truncated += tally.truncated;
+    total.journey_count += tally.journey_count;
+    total.journey_sum += tally.journey_sum;
+    total.journey_sum_sq += tally.journey_sum_sq;
+    add_into(total.visits, tally.visits);
+    add_into(total.purchases, tally.purchases);
+    add_into(total.dropoffs, tally.dropoffs);
+    add_into(total.flows, tally.flows);
+    add_into(total.day_aware, tally.day_aware);
+    add_into(total.day_purchases, tally.day_purchases);
+    add_into(total.day_new_purchasers, tally.day_new_purchasers);
+    add_into(total.day_reviews, tally.day_reviews);
+    add_into(total.day_rating_sum, tally.day_rating_sum);
+    add_into(total.day_advocates_started, tally.day_advocates_started);
+    add_into(total.day_advocates_expired, tally.day_advocates_expired);
+  }
+
+  RunResult result;
+  result.replication = settings_.replication;
+  result.events = total.events;
+  result.finished = total.finished;
+  result.truncated = total.truncated;
+  result.aware = next_id_;
+  if (total.journey_count > 0) {
+    const double n = static_cast<double>(total.journey_count);
+    const double mean = static_cast<double>(total.journey_sum) / days_scale / n;
+    const double mean_sq = static_cast<double>(total.journey_sum_sq) / (days_scale * days_scale) / n;
+    result.journey_days_mean = mean;
+    result.journey_days_variance = n > 1 ? std::max(0.0, (mean_sq - mean * mean) * n / (n - 1)) : 0.0;
+  }
+
+  // Per touchpoint and segment: revenue and cost follow from exact counts.
+  const std::uint32_t segments = shape_.segments;
+  result.touchpoint_visits.assign(touchpoints_, 0);
+  result.touchpoint_purchases.assign(touchpoints_, 0);
+  result.touchpoint_dropoffs = total.dropoffs;
+  result.flow_traversals = total.flows;
+  result.segments.assign(segments, {});
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    SegmentTally& segment = result.segments[s];
+    segment.aware = segment_aware_[s];
+    for (std::uint32_t t = 0; t < touchpoints_; ++t) {
+      const std::uint64_t visits = total.visits[std::size_t{s} * touchpoints_ + t];
+      const std::uint64_t purchases = total.purchases[std::size_t{s} * touchpoints_ + t];
+      const Touchpoint& touchpoint = scenario_.touchpoints[t];
+      result.touchpoint_visits[t] += visits;
+      result.touchpoint_purchases[t] += purchases;
+      segment.purchases += purchases;
+      segment.cost += static_cast<double>(visits) * touchpoint.cost;
+      segment.revenue += static_cast<double>(purchases) * touchpoint.purchase_revenue.value_or(0.0);
+    }
+  }
+
+  // Customer states at the horizon, in id order (a fixed order for floating sums).
+  // Satisfaction is stored as float, so the thresholds are compared as floats:
+  // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
+  const auto promoter_at = static_cast<float>(scenario_.advocacy.promoter_at);
+  const auto detractor_below = static_cast<float>(scenario_.advocacy.detractor_below);
+  std::vector<float> delays;
+  double delay_sum = 0.0;
+  for (std::uint32_t id = 0; id < next_id_; ++id) {
+    const std::uint8_t flags = store_.flags[id];
+    if (!(flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++result.in_progress;
+    if (!(flags & CustomerFlag::purchaser)) continue;
+    SegmentTally& segment = result.segments[store_.segment[id]];
+    ++segment.purchasers;
+    if (flags & CustomerFlag::advocate_ever) ++segment.advocates;
+    delays.push_back(store_.first_purchase_delay[id]);
+    delay_sum += store_.first_purchase_delay[id];
+    if (store_.rated[id] == 0) continue;  // passive, and left out of mean satisfaction
+    const float satisfaction = store_.satisfaction[id];
+    segment.satisfaction_sum += satisfaction;
+    ++segment.satisfaction_count;
+    if (satisfaction >= promoter_at) ++segment.promoters;
+    else if (satisfaction < detractor_below) ++segment.detractors;
+  }
+  for (const SegmentTally& segment : result.segments) {
+    result.purchasers += segment.purchasers;
+    result.purchases += segment.purchases;
+    result.advocates += segment.advocates;
+    result.promoters += segment.promoters;
+    result.detractors += segment.detractors;
+    result.revenue += segment.revenue;
+    result.cost += segment.cost;
+    result.satisfaction_sum += segment.satisfaction_sum;
+    result.satisfaction_count += segment.satisfaction_count;
+  }
+  result.passives = result.purchasers - result.promoters - result.detractors;
+  if (!delays.empty()) {
+    result.first_purchase_days_mean = delay_sum / static_cast<double>(delays.size());
+    result.first_purchase_days_p50 = quantile(delays, 0.5);
+    result.first_purchase_days_p90 = quantile(delays, 0.9);
+  }
+
+  // Daily series.
+  DailySeries& series = result.series;
+  const std::uint32_t days = days_;
+  auto entry_series = [&](std::uint32_t entry) {
+    const auto first = total.day_aware.begin() + static_cast<std::ptrdiff_t>(std::size_t{entry} * days);
+    return std::vector<std::uint64_t>(first, first + days);
+  };
+  series.newly_aware_initial = entry_series(model_.initial_entry() - touchpoints_);
+  for (std::uint32_t c = 0; c < model_.channel_count(); ++c)
+    series.newly_aware_by_channel.push_back(entry_series(model_.channel_entry(c) - touchpoints_));
+  series.newly_aware_word_of_mouth = entry_series(model_.word_of_mouth_entry() - touchpoints_);
+  series.purchases = total.day_purchases;
+  series.new_purchasers = total.day_new_purchasers;
+  std::uint64_t purchasers = 0, reviews = 0, rating_sum = 0, advocates = 0;
+  const auto& prior = scenario_.reviews;
+  for (std::uint32_t d = 0; d < days; ++d) {
+    purchasers += total.day_new_purchasers[d];
+    series.purchasers_cumulative.push_back(purchasers);
+    advocates += total.day_advocates_started[d];
+    advocates -= total.day_advocates_expired[d];
+    series.active_advocates.push_back(advocates);
+    reviews += total.day_reviews[d];
+    rating_sum += total.day_rating_sum[d];
+    const double weight = prior.prior_weight + static_cast<double>(reviews);
+    series.public_rating.push_back(
+        prior.enabled && weight > 0.0
+            ? (prior.prior_rating * prior.prior_weight + static_cast<double>(rating_sum) / rating_scale) / weight
+            : prior.prior_rating);
+  }
+  result.reviews = reviews;
+  result.final_active_advocates = advocates;
+  result.final_public_rating = series.public_rating.empty() ? prior.prior_rating : series.public_rating.back();
+  return result;
+}
+
+}  // namespace journeysim::engine

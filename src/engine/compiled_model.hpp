@@ -1,0 +1,84 @@
+#pragma once
+// The scenario compiled to flat tables for the hot loop. Nodes are the
+// touchpoints [0, T) followed by entry nodes (initial awareness, each channel,
+// word of mouth), whose rows say which touchpoint a newly aware customer enters.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/alias.hpp"
+#include "journeysim/results.hpp"
+#include "journeysim/scenario.hpp"
+
+namespace journeysim::engine {
+
+constexpr std::uint32_t dropoff_node = 0xffffffffu;
+
+enum class DwellKind : std::uint8_t { fixed, exponential, lognormal };
+
+struct NodeTable {
+  DwellKind dwell_kind = DwellKind::fixed;
+  bool rated = false;
+  bool purchase = false;
+  double dwell_a = 0.0;  // fixed: value; exponential: mean; lognormal: mu of the log
+  double dwell_b = 0.0;  // lognormal: sigma of the log
+  double experience_mean = 0.0;
+  double experience_sd = 0.0;
+};
+
+struct Outcome {
+  std::uint32_t node;  // touchpoint entered, or dropoff_node
+  std::uint32_t flow;  // index into flows (ignored for drop-off)
+};
+
+struct SegmentTable {
+  double awareness_multiplier = 1.0;
+  double experience_shift = 0.0;
+};
+
+class CompiledModel {
+ public:
+  explicit CompiledModel(const Scenario& scenario);
+
+  // Rebuilds the rows that depend on the public rating.
+  void set_rating(double rating);
+
+  std::uint32_t touchpoint_count() const { return touchpoint_count_; }
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(nodes_.size()); }
+  std::uint32_t segment_count() const { return static_cast<std::uint32_t>(segments_.size()); }
+  std::uint32_t initial_entry() const { return touchpoint_count_; }
+  std::uint32_t channel_entry(std::uint32_t channel) const { return touchpoint_count_ + 1 + channel; }
+  std::uint32_t word_of_mouth_entry() const { return touchpoint_count_ + 1 + channel_count_; }
+  std::uint32_t channel_count() const { return channel_count_; }
+
+  const NodeTable& node(std::uint32_t index) const { return nodes_[index]; }
+  const SegmentTable& segment(std::uint32_t index) const { return segments_[index]; }
+  const std::vector<FlowLink>& flows() const { return flows_; }
+
+  // Chooses where a customer of `segment` leaving `node` goes.
+  const Outcome& choose(std::uint32_t segment, std::uint32_t node, std::uint32_t index_bits,
+                        std::uint32_t coin_bits) const {
+    const std::uint32_t row = segment * node_count() + node;
+    const std::uint32_t outcome = pick(slots_.data() + row_start_[row], row_size_[row], index_bits, coin_bits);
+    return outcomes_[outcome];
+  }
+
+ private:
+  void build_rows(double rating);
+
+  const Scenario* scenario_;
+  std::uint32_t touchpoint_count_ = 0;
+  std::uint32_t channel_count_ = 0;
+  bool rating_dependent_ = false;
+  std::vector<NodeTable> nodes_;
+  std::vector<SegmentTable> segments_;
+  std::vector<Segment> scenario_segments_;
+  std::vector<FlowLink> flows_;
+  // Per (segment, node) row: slots_[row_start_[row] .. + row_size_[row]).
+  std::vector<std::uint32_t> row_start_;
+  std::vector<std::uint32_t> row_size_;
+  std::vector<AliasSlot> slots_;
+  std::vector<Outcome> outcomes_;
+};
+
+}  // namespace journeysim::engine

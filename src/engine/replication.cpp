@@ -1,0 +1,311 @@
+#include "engine/replication.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <random>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "journeysim/chain.hpp"
+
+namespace journeysim::engine {
+
+namespace {
+
+// Segment sizes summing exactly to the market (largest remainder, ties by order).
+std::vector<std::uint64_t> segment_sizes(const std::vector<Segment>& segments, std::uint64_t market) {
+  std::vector<std::uint64_t> sizes;
+  std::vector<std::pair<double, size_t>> remainders;
+  std::uint64_t assigned = 0;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    const double exact = segments[s].share * static_cast<double>(market);
+    const auto whole = static_cast<std::uint64_t>(std::floor(exact));
+    sizes.push_back(whole);
+    assigned += whole;
+    remainders.push_back({exact - static_cast<double>(whole), s});
+  }
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (size_t i = 0; assigned < market; ++i, ++assigned) ++sizes[remainders[i % remainders.size()].second];
+  return sizes;
+}
+
+std::uint64_t binomial(std::uint64_t trials, double probability, DrawStream& draws) {
+  if (trials == 0 || probability <= 0.0) return 0;
+  if (probability >= 1.0) return trials;
+  std::binomial_distribution<std::uint64_t> distribution(trials, probability);
+  return distribution(draws);
+}
+
+}  // namespace
+
+Replication::Replication(const Scenario& scenario, CompiledModel& model, CustomerStore& store,
+                         const ReplicationSettings& settings)
+    : scenario_(scenario),
+      model_(model),
+      store_(store),
+      settings_(settings),
+      shape_{model.touchpoint_count(),
+             model.segment_count(),
+             model.node_count() - model.touchpoint_count(),
+             static_cast<std::uint32_t>(model.flows().size()),
+             static_cast<std::uint32_t>(
+                 std::max(1.0, std::ceil(scenario.horizon_days / scenario.step_days - 1e-9))),
+             static_cast<std::uint32_t>(std::max(1.0, std::ceil(scenario.horizon_days)))},
+      tallies_([this] { return Tally(shape_); }),
+      horizon_(scenario.horizon_days),
+      step_days_(scenario.step_days),
+      steps_(shape_.steps),
+      days_(shape_.days),
+      touchpoints_(model.touchpoint_count()) {
+  unaware_ = segment_sizes(effective_segments(scenario), settings.market_size);
+  segment_aware_.assign(unaware_.size(), 0);
+  public_rating_ = scenario.reviews.prior_rating;
+  post_probability_ = scenario.reviews.enabled ? scenario.reviews.post_probability : 0.0;
+  promoter_at_ = static_cast<float>(scenario.advocacy.promoter_at);
+  advocate_probability_ = scenario.advocacy.advocate_probability;
+  advocate_days_ = scenario.word_of_mouth.advocate_days.value_or(0.0);
+  model_.set_rating(public_rating_);
+}
+
+// Folds the previous step's reviews and advocates into the shared influences.
+void Replication::synchronise(std::uint32_t step) {
+  step_ = step;
+  step_start_ = step * step_days_;
+  step_end_ = step + 1 == steps_ ? horizon_ : (step + 1) * step_days_;
+  if (step == 0) return;
+  for (const Tally& tally : tallies_) {
+    reviews_ += tally.step_reviews[step - 1];
+    rating_sum_ += tally.step_rating_sum[step - 1];
+    advocates_started_ += tally.step_advocates_started[step - 1];
+    advocates_expired_ += tally.step_advocates_expired[step];
+    if (step == 1) advocates_expired_ += tally.step_advocates_expired[0];
+  }
+  if (scenario_.reviews.enabled) {
+    const double weight = scenario_.reviews.prior_weight;
+    const double total_weight = weight + static_cast<double>(reviews_);
+    if (total_weight > 0.0) {
+      const double rating = (scenario_.reviews.prior_rating * weight +
+                             static_cast<double>(rating_sum_) / rating_scale) / total_weight;
+      if (rating != public_rating_) {
+        public_rating_ = rating;
+        model_.set_rating(rating);
+      }
+    }
+  }
+}
+
+// Draws how many of each segment's unaware pool become aware this step, and
+// through which channel, then gives them the next ids.
+void Replication::activate(std::uint32_t step) {
+  activations_.clear();
+  const double duration = step_end_ - step_start_;
+  const double active_advocates = static_cast<double>(advocates_started_ - advocates_expired_);
+  const auto& wom = scenario_.word_of_mouth;
+  const double wom_hazard =
+      wom.enabled ? wom.rate * active_advocates / static_cast<double>(settings_.market_size) : 0.0;
+
+  auto add = [&](std::uint8_t segment, std::uint32_t entry_node, std::uint64_t count, double hazard) {
+    if (count == 0) return;
+    activations_.push_back({next_id_, static_cast<std::uint32_t>(count), segment, entry_node, hazard});
+    next_id_ += static_cast<std::uint32_t>(count);
+    unaware_[segment] -= count;
+    segment_aware_[segment] += count;
+  };
+
+  std::vector<std::pair<std::uint32_t, double>> routes;
+  for (std::uint32_t segment = 0; segment < unaware_.size(); ++segment) {
+    DrawStream draws(settings_.seed, segment, settings_.replication, step, StreamDomain::pool);
+    const auto s = static_cast<std::uint8_t>(segment);
+    if (step == 0 && scenario_.awareness.initial_share > 0.0) {
+      const auto initial = static_cast<std::uint64_t>(
+          std::llround(scenario_.awareness.initial_share * static_cast<double>(unaware_[segment])));
+      add(s, model_.initial_entry(), std::min(initial, unaware_[segment]), 0.0);
+    }
+    const double multiplier = model_.segment(segment).awareness_multiplier;
+    double hazard = wom_hazard;
+    for (const auto& channel : scenario_.awareness.channels) hazard += channel.rate * multiplier;
+    if (hazard <= 0.0 || unaware_[segment] == 0) continue;
+
+    std::uint64_t remaining = binomial(unaware_[segment], -std::expm1(-hazard * duration), draws);
+    // Competing hazards: split the newly aware among the routes in proportion
+    // to their hazards; the last route takes the rest, so rounding loses no one.
+    routes.clear();
+    for (std::uint32_t c = 0; c < model_.channel_count(); ++c)
+      if (scenario_.awareness.channels[c].rate > 0.0)
+        routes.push_back({model_.channel_entry(c), scenario_.awareness.channels[c].rate * multiplier});
+    if (wom_hazard > 0.0) routes.push_back({model_.word_of_mouth_entry(), wom_hazard});
+    double remaining_hazard = hazard;
+    for (size_t r = 0; r < routes.size() && remaining > 0; ++r) {
+      const auto [entry_node, rate] = routes[r];
+      const std::uint64_t count = r + 1 == routes.size() ? remaining
+                                                          : binomial(remaining, rate / remaining_hazard, draws);
+      add(s, entry_node, count, hazard);
+      remaining -= count;
+      remaining_hazard -= rate;
+    }
+  }
+}
+
+void Replication::advance_step(std::uint32_t step) {
+  work_.clear();
+  for (Tally& tally : tallies_) {
+    auto& bucket = tally.buckets[step];
+    work_.insert(work_.end(), bucket.begin(), bucket.end());
+    std::vector<std::uint32_t>().swap(bucket);
+  }
+  const std::uint64_t waiting = work_.size();
+  const std::uint32_t first_new = activations_.empty() ? next_id_ : activations_.front().first_id;
+  const std::uint64_t total = waiting + (next_id_ - first_new);
+
+  oneapi::tbb::parallel_for(
+      oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
+      [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
+        Tally& tally = tallies_.local();
+        size_t activation = 0;
+        for (std::uint64_t i = range.begin(); i != range.end(); ++i) {
+          if (i < waiting) {
+            advance(work_[i], tally);
+            continue;
+          }
+          const auto id = static_cast<std::uint32_t>(first_new + (i - waiting));
+          while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
+          start_customer(id, activations_[activation], tally);
+          advance(id, tally);
+        }
+      });
+}
+
+void Replication::start_customer(std::uint32_t id, const Activation& activation, Tally& tally) {
+  double aware = step_start_;
+  if (activation.hazard > 0.0) {
+    // Given awareness within the step, its time is exponential truncated to the step.
+    DrawStream draws(settings_.seed, id, settings_.replication, 0);
+    const double duration = step_end_ - step_start_;
+    const double u = draws.uniform();
+    aware += std::min(duration, -std::log1p(u * std::expm1(-activation.hazard * duration)) / activation.hazard);
+  }
+  store_.leave_time[id] = aware;
+  store_.aware_time[id] = static_cast<float>(aware);
+  store_.satisfaction[id] = 0.0f;
+  store_.advocate_until[id] = -1.0f;
+  store_.first_purchase_delay[id] = 0.0f;
+  store_.events[id] = 0;
+  store_.rated[id] = 0;
+  store_.node[id] = static_cast<std::uint16_t>(activation.entry_node);
+  store_.segment[id] = activation.segment;
+  store_.flags[id] = 0;
+  ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
+}
+
+double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
+  switch (node.dwell_kind) {
+    case DwellKind::fixed: return node.dwell_a;
+    case DwellKind::exponential: return draws.exponential(node.dwell_a);
+    case DwellKind::lognormal: return std::exp(node.dwell_a + node.dwell_b * draws.normal());
+  }
+  return 0.0;
+}
+
+// Walks a customer through every event before the step end.
+void Replication::advance(std::uint32_t id, Tally& tally) {
+  double time = store_.leave_time[id];
+  std::uint32_t node = store_.node[id];
+  std::uint32_t events = store_.events[id];
+  const std::uint32_t segment = store_.segment[id];
+
+  while (time < step_end_) {
+    if (events >= settings_.max_events_per_customer) {
+      store_.flags[id] |= CustomerFlag::truncated;
+      ++tally.truncated;
+      store_.events[id] = events;
+      return;
+    }
+    ++events;
+    ++tally.events;
+    DrawStream draws(settings_.seed, id, settings_.replication, events);
+    const std::uint32_t index_bits = draws.next_u32();
+    const Outcome& next = model_.choose(segment, node, index_bits, draws.next_u32());
+    if (next.node == dropoff_node) {
+      if (node < touchpoints_) ++tally.dropoffs[node];
+      store_.flags[id] |= CustomerFlag::finished;
+      store_.events[id] = events;
+      const double journey = time - static_cast<double>(store_.aware_time[id]);
+      const auto fixed = static_cast<std::uint64_t>(std::llround(std::max(0.0, journey) * days_scale));
+      ++tally.finished;
+      ++tally.journey_count;
+      tally.journey_sum += fixed;
+      tally.journey_sum_sq += static_cast<uint128>(fixed) * fixed;
+      return;
+    }
+    ++tally.flows[next.flow];
+    node = next.node;
+    enter(id, node, segment, time, draws, tally);
+    time += dwell(model_.node(node), draws);
+  }
+
+  store_.leave_time[id] = time;
+  store_.node[id] = static_cast<std::uint16_t>(node);
+  store_.events[id] = events;
+  if (time < horizon_) {
+    auto bucket = static_cast<std::uint32_t>(std::min(time / step_days_, double(steps_ - 1)));
+    bucket = std::clamp(bucket, step_ + 1, steps_ - 1);
+    tally.buckets[bucket].push_back(id);
+  }
+}
+
+void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time,
+                        DrawStream& draws, Tally& tally) {
+  ++tally.visits[std::size_t{segment} * touchpoints_ + node];
+  const NodeTable& table = model_.node(node);
+  if (table.rated) {
+    double experience = table.experience_mean;
+    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal();
+    experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
+    const std::uint32_t rated = ++store_.rated[id];
+    float& satisfaction = store_.satisfaction[id];
+    satisfaction += static_cast<float>((experience - satisfaction) / rated);
+  }
+  if (!table.purchase) return;
+
+  const std::uint32_t day = day_of(time);
+  ++tally.purchases[std::size_t{segment} * touchpoints_ + node];
+  ++tally.day_purchases[day];
+  std::uint8_t& flags = store_.flags[id];
+  if (!(flags & CustomerFlag::purchaser)) {
+    flags |= CustomerFlag::purchaser;
+    store_.first_purchase_delay[id] = static_cast<float>(time - store_.aware_time[id]);
+    ++tally.day_new_purchasers[day];
+  }
+  if (store_.rated[id] == 0) return;  // no opinion: neither a review nor advocacy
+  const float satisfaction = store_.satisfaction[id];
+
+  if (post_probability_ > 0.0 && draws.bernoulli(post_probability_)) {
+    const auto fixed = static_cast<std::uint64_t>(std::llround(satisfaction * rating_scale));
+    ++tally.step_reviews[step_];
+    tally.step_rating_sum[step_] += fixed;
+    ++tally.day_reviews[day];
+    tally.day_rating_sum[day] += fixed;
+  }
+
+  float& advocate_until = store_.advocate_until[id];
+  if (advocate_probability_ > 0.0 && satisfaction >= promoter_at_ && !(advocate_until > time) &&
+      draws.bernoulli(advocate_probability_)) {
+    flags |= CustomerFlag::advocate_ever;
+    ++tally.step_advocates_started[step_];
+    ++tally.day_advocates_started[day];
+    if (advocate_days_ <= 0.0) {
+      advocate_until = std::numeric_limits<float>::infinity();
+      return;
+    }
+    const double until = time + draws.exponential(advocate_days_);
+    advocate_until = static_cast<float>(until);
+    const double expiry_step = std::ceil(until / step_days_);
+    if (expiry_step <= steps_) ++tally.step_advocates_expired[static_cast<std::uint32_t>(expiry_step)];
+    const double expiry_day = std::ceil(until) - 1.0;
+    if (expiry_day < days_) ++tally.day_advocates_expired[static_cast<std::uint32_t>(expiry_day)];
+  }
+}
+
+}  // namespace journeysim::engine

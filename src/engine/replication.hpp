@@ -1,0 +1,111 @@
+#pragma once
+// One replication of a scenario: the step loop (shared influences frozen
+// within a step), awareness activation by pool, and the per-customer walk.
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
+#include "engine/compiled_model.hpp"
+#include "engine/customers.hpp"
+#include "engine/random.hpp"
+#include "engine/tally.hpp"
+#include "journeysim/engine.hpp"
+#include "journeysim/results.hpp"
+#include "journeysim/scenario.hpp"
+
+namespace journeysim::engine {
+
+struct ReplicationSettings {
+  std::uint64_t seed = 1;
+  std::uint64_t market_size = 0;
+  std::uint32_t replication = 0;
+  std::uint32_t max_events_per_customer = 1'000'000;
+};
+
+class Replication {
+ public:
+  Replication(const Scenario& scenario, CompiledModel& model, CustomerStore& store,
+              const ReplicationSettings& settings);
+
+  // Runs to the horizon. `on_step(k, steps)` is called after each step.
+  template <typename OnStep>
+  RunResult run(OnStep&& on_step);
+
+ private:
+  // A run of consecutive new customer ids made aware together.
+  struct Activation {
+    std::uint32_t first_id;
+    std::uint32_t count;
+    std::uint8_t segment;
+    std::uint32_t entry_node;
+    double hazard;  // total awareness hazard of the segment this step; 0: aware at the step start
+  };
+
+  void synchronise(std::uint32_t step);
+  void activate(std::uint32_t step);
+  void advance_step(std::uint32_t step);
+  void start_customer(std::uint32_t id, const Activation& activation, Tally& tally);
+  void advance(std::uint32_t id, Tally& tally);
+  void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, DrawStream& draws,
+             Tally& tally);
+  double dwell(const NodeTable& node, DrawStream& draws) const;
+  RunResult collect() const;
+
+  std::uint32_t day_of(double time) const {
+    const auto day = static_cast<std::uint32_t>(time);
+    return day < days_ ? day : days_ - 1;
+  }
+
+  const Scenario& scenario_;
+  CompiledModel& model_;
+  CustomerStore& store_;
+  ReplicationSettings settings_;
+  TallyShape shape_;
+  oneapi::tbb::enumerable_thread_specific<Tally> tallies_;
+
+  double horizon_ = 0.0;
+  double step_days_ = 1.0;
+  std::uint32_t steps_ = 0;
+  std::uint32_t days_ = 0;
+  std::uint32_t touchpoints_ = 0;
+
+  // Unaware pools per segment, and customers made aware so far.
+  std::vector<std::uint64_t> unaware_;
+  std::vector<std::uint64_t> segment_aware_;
+  std::uint32_t next_id_ = 0;
+
+  // State of the current step.
+  double step_start_ = 0.0;
+  double step_end_ = 0.0;
+  std::uint32_t step_ = 0;
+  std::vector<Activation> activations_;
+  std::vector<std::uint32_t> work_;
+
+  // Shared influences as of the current step start.
+  std::uint64_t reviews_ = 0;
+  std::uint64_t rating_sum_ = 0;
+  std::uint64_t advocates_started_ = 0;
+  std::uint64_t advocates_expired_ = 0;
+  double public_rating_ = 0.0;
+
+  // Customer-level constants, hoisted out of the hot loop.
+  double post_probability_ = 0.0;
+  float promoter_at_ = 0.0f;  // satisfaction is stored as float: compare in float
+  double advocate_probability_ = 0.0;
+  double advocate_days_ = 0.0;  // 0: forever
+};
+
+template <typename OnStep>
+RunResult Replication::run(OnStep&& on_step) {
+  for (std::uint32_t step = 0; step < steps_; ++step) {
+    synchronise(step);
+    activate(step);
+    advance_step(step);
+    on_step(step, steps_);
+  }
+  return collect();
+}
+
+}  // namespace journeysim::engine

@@ -1,0 +1,75 @@
+#pragma once
+// Per-thread counters. Everything a thread adds up is an integer (floating
+// quantities are stored in fixed point), so combining threads in any order
+// gives the same bits: results do not depend on the thread count.
+#include <cstdint>
+#include <vector>
+
+namespace journeysim::engine {
+
+// Fixed-point scales: a rating in [0,1] to 2^-32, a duration in days to 2^-20.
+__extension__ using uint128 = unsigned __int128;  // exact sums of squares
+
+constexpr double rating_scale = 4294967296.0;
+constexpr double days_scale = 1048576.0;
+
+struct TallyShape {
+  std::uint32_t touchpoints = 0;
+  std::uint32_t segments = 0;
+  std::uint32_t entries = 0;  // entry nodes
+  std::uint32_t flows = 0;
+  std::uint32_t steps = 0;
+  std::uint32_t days = 0;
+};
+
+struct Tally {
+  explicit Tally(const TallyShape& shape)
+      : visits(std::size_t{shape.segments} * shape.touchpoints),
+        purchases(std::size_t{shape.segments} * shape.touchpoints),
+        dropoffs(shape.touchpoints),
+        flows(shape.flows),
+        step_reviews(shape.steps),
+        step_rating_sum(shape.steps),
+        step_advocates_started(shape.steps),
+        step_advocates_expired(shape.steps + 1),
+        day_aware(std::size_t{shape.entries} * shape.days),
+        day_purchases(shape.days),
+        day_new_purchasers(shape.days),
+        day_reviews(shape.days),
+        day_rating_sum(shape.days),
+        day_advocates_started(shape.days),
+        day_advocates_expired(shape.days),
+        buckets(shape.steps) {}
+
+  std::uint64_t events = 0;
+  std::uint64_t finished = 0;
+  std::uint64_t truncated = 0;
+  std::uint64_t journey_count = 0;
+  uint128 journey_sum = 0;    // days × days_scale
+  uint128 journey_sum_sq = 0;
+
+  std::vector<std::uint64_t> visits;     // [segment × touchpoint]
+  std::vector<std::uint64_t> purchases;  // [segment × touchpoint]
+  std::vector<std::uint64_t> dropoffs;   // [touchpoint]
+  std::vector<std::uint64_t> flows;      // [flow]
+
+  // Shared influences, binned by synchronisation step.
+  std::vector<std::uint64_t> step_reviews;
+  std::vector<std::uint64_t> step_rating_sum;  // × rating_scale
+  std::vector<std::uint64_t> step_advocates_started;
+  std::vector<std::uint64_t> step_advocates_expired;  // [k]: expiry in ((k-1)·step, k·step]
+
+  // Daily series.
+  std::vector<std::uint64_t> day_aware;  // [entry × day]
+  std::vector<std::uint64_t> day_purchases;
+  std::vector<std::uint64_t> day_new_purchasers;
+  std::vector<std::uint64_t> day_reviews;
+  std::vector<std::uint64_t> day_rating_sum;  // × rating_scale
+  std::vector<std::uint64_t> day_advocates_started;
+  std::vector<std::uint64_t> day_advocates_expired;  // [d]: expiry in (d, d+1]
+
+  // Customers whose next event falls in step k.
+  std::vector<std::vector<std::uint32_t>> buckets;
+};
+
+}  // namespace journeysim::engine
