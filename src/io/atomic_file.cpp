@@ -1,0 +1,112 @@
+// Atomic file replacement: write a temporary file next to the target, flush it
+// to disk, then rename it over the target. Readers (and a crash) see either
+// the old file or the complete new one, never a half-written result.
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "journeysim/io.hpp"
+
+namespace journeysim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Best effort: data reaches the disk before the rename makes it visible.
+void sync_path(const fs::path& path, bool directory) {
+  const int fd = ::open(path.c_str(), (directory ? O_DIRECTORY : 0) | O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+fs::path directory_of(const fs::path& path) {
+  fs::path dir = path.parent_path();
+  return dir.empty() ? fs::path(".") : dir;
+}
+
+void check_directory(const fs::path& path) {
+  const fs::path dir = directory_of(path);
+  std::error_code ec;
+  const fs::file_status status = fs::status(dir, ec);
+  if (!fs::exists(status)) {
+    throw std::runtime_error(fmt::format("cannot write '{}': directory '{}' does not exist",
+                                         path.string(), dir.string()));
+  }
+  if (!fs::is_directory(status)) {
+    throw std::runtime_error(fmt::format("cannot write '{}': '{}' is not a directory",
+                                         path.string(), dir.string()));
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw std::runtime_error(fmt::format("cannot write '{}': directory '{}' is not writable ({})",
+                                         path.string(), dir.string(), std::strerror(errno)));
+  }
+  if (fs::is_directory(fs::status(path, ec))) {
+    throw std::runtime_error(
+        fmt::format("cannot write '{}': it is a directory", path.string()));
+  }
+}
+
+// Unique per process and per call, so concurrent writers of one path in one
+// process do not share a temporary file.
+std::string temp_path_for(const fs::path& path) {
+  static std::atomic<unsigned long> counter{0};
+  return fmt::format("{}.tmp-{}-{}", path.string(), static_cast<long>(::getpid()),
+                     counter.fetch_add(1));
+}
+
+}  // namespace
+
+void write_file_atomically(const std::string& path,
+                           const std::function<void(const std::string& temp_path)>& write) {
+  if (path.empty()) throw std::invalid_argument("cannot write a file with an empty path");
+  const fs::path target(path);
+  check_directory(target);
+  const std::string temp = temp_path_for(target);
+  try {
+    write(temp);
+    std::error_code ec;
+    if (!fs::is_regular_file(fs::status(temp, ec))) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': the writer did not create '{}'", path, temp));
+    }
+    sync_path(temp, false);
+    fs::rename(temp, target, ec);
+    if (ec) {
+      throw std::runtime_error(fmt::format("cannot replace '{}': {}", path, ec.message()));
+    }
+    sync_path(directory_of(target), true);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw;
+  }
+}
+
+void write_text_atomically(const std::string& path, const std::string& text) {
+  write_file_atomically(path, [&](const std::string& temp) {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    }
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    if (!out) {
+      throw std::runtime_error(
+          fmt::format("cannot write '{}': {}", path, std::strerror(errno)));
+    }
+  });
+}
+
+}  // namespace journeysim
