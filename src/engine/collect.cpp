@@ -92,16 +92,16 @@ RunResult Replication::collect() const {
   std::vector<float> delays;
   double delay_sum = 0.0;
   for (std::uint32_t id = 0; id < next_id_; ++id) {
-    const std::uint8_t flags = store_.flags[id];
+    const std::uint8_t flags = store_.hot[id].flags;
     if (!(flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++result.in_progress;
     if (!(flags & CustomerFlag::purchaser)) continue;
-    SegmentTally& segment = result.segments[store_.segment[id]];
+    SegmentTally& segment = result.segments[store_.hot[id].segment];
     ++segment.purchasers;
     if (flags & CustomerFlag::advocate_ever) ++segment.advocates;
-    delays.push_back(store_.first_purchase_delay[id]);
-    delay_sum += store_.first_purchase_delay[id];
-    if (store_.rated[id] == 0) continue;  // passive, and left out of mean satisfaction
-    const float satisfaction = store_.satisfaction[id];
+    delays.push_back(store_.cold[id].first_purchase_delay);
+    delay_sum += store_.cold[id].first_purchase_delay;
+    if (store_.hot[id].rated == 0) continue;  // passive, and left out of mean satisfaction
+    const float satisfaction = store_.hot[id].satisfaction;
     segment.satisfaction_sum += satisfaction;
     ++segment.satisfaction_count;
     if (satisfaction >= promoter_at) ++segment.promoters;

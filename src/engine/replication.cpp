@@ -186,16 +186,9 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
     const double u = draws.uniform();
     aware += std::min(duration, -std::log1p(u * std::expm1(-activation.hazard * duration)) / activation.hazard);
   }
-  store_.leave_time[id] = aware;
-  store_.aware_time[id] = static_cast<float>(aware);
-  store_.satisfaction[id] = 0.0f;
-  store_.advocate_until[id] = -1.0f;
-  store_.first_purchase_delay[id] = 0.0f;
-  store_.events[id] = 0;
-  store_.rated[id] = 0;
-  store_.node[id] = static_cast<std::uint16_t>(activation.entry_node);
-  store_.segment[id] = activation.segment;
-  store_.flags[id] = 0;
+  // The cold record is first written at the first purchase, its first reader.
+  store_.hot[id] = HotState{aware, static_cast<float>(aware), 0.0f, 0, 0,
+                            static_cast<std::uint16_t>(activation.entry_node), activation.segment, 0};
   ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
 }
 
@@ -210,16 +203,16 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
 
 // Walks a customer through every event before the step end.
 void Replication::advance(std::uint32_t id, Tally& tally) {
-  double time = store_.leave_time[id];
-  std::uint32_t node = store_.node[id];
-  std::uint32_t events = store_.events[id];
-  const std::uint32_t segment = store_.segment[id];
+  double time = store_.hot[id].leave_time;
+  std::uint32_t node = store_.hot[id].node;
+  std::uint32_t events = store_.hot[id].events;
+  const std::uint32_t segment = store_.hot[id].segment;
 
   while (time < step_end_) {
     if (events >= settings_.max_events_per_customer) {
-      store_.flags[id] |= CustomerFlag::truncated;
+      store_.hot[id].flags |= CustomerFlag::truncated;
       ++tally.truncated;
-      store_.events[id] = events;
+      store_.hot[id].events = events;
       return;
     }
     ++events;
@@ -229,9 +222,9 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     const Outcome& next = model_.choose(segment, node, index_bits, draws.next_u32());
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
-      store_.flags[id] |= CustomerFlag::finished;
-      store_.events[id] = events;
-      const double journey = time - static_cast<double>(store_.aware_time[id]);
+      store_.hot[id].flags |= CustomerFlag::finished;
+      store_.hot[id].events = events;
+      const double journey = time - static_cast<double>(store_.hot[id].aware_time);
       const auto fixed = static_cast<std::uint64_t>(std::llround(std::max(0.0, journey) * days_scale));
       ++tally.finished;
       ++tally.journey_count;
@@ -245,9 +238,9 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     time += dwell(model_.node(node), draws);
   }
 
-  store_.leave_time[id] = time;
-  store_.node[id] = static_cast<std::uint16_t>(node);
-  store_.events[id] = events;
+  store_.hot[id].leave_time = time;
+  store_.hot[id].node = static_cast<std::uint16_t>(node);
+  store_.hot[id].events = events;
   if (time < horizon_) {
     auto bucket = static_cast<std::uint32_t>(std::min(time / step_days_, double(steps_ - 1)));
     bucket = std::clamp(bucket, step_ + 1, steps_ - 1);
@@ -263,8 +256,8 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     double experience = table.experience_mean;
     if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal();
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
-    const std::uint32_t rated = ++store_.rated[id];
-    float& satisfaction = store_.satisfaction[id];
+    const std::uint32_t rated = ++store_.hot[id].rated;
+    float& satisfaction = store_.hot[id].satisfaction;
     satisfaction += static_cast<float>((experience - satisfaction) / rated);
   }
   if (!table.purchase) return;
@@ -272,14 +265,14 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   const std::uint32_t day = day_of(time);
   ++tally.purchases[std::size_t{segment} * touchpoints_ + node];
   ++tally.day_purchases[day];
-  std::uint8_t& flags = store_.flags[id];
+  std::uint8_t& flags = store_.hot[id].flags;
   if (!(flags & CustomerFlag::purchaser)) {
     flags |= CustomerFlag::purchaser;
-    store_.first_purchase_delay[id] = static_cast<float>(time - store_.aware_time[id]);
+    store_.cold[id] = ColdState{-1.0f, static_cast<float>(time - store_.hot[id].aware_time)};
     ++tally.day_new_purchasers[day];
   }
-  if (store_.rated[id] == 0) return;  // no opinion: neither a review nor advocacy
-  const float satisfaction = store_.satisfaction[id];
+  if (store_.hot[id].rated == 0) return;  // no opinion: neither a review nor advocacy
+  const float satisfaction = store_.hot[id].satisfaction;
 
   if (post_probability_ > 0.0 && draws.bernoulli(post_probability_)) {
     const auto fixed = static_cast<std::uint64_t>(std::llround(satisfaction * rating_scale));
@@ -289,7 +282,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     tally.day_rating_sum[day] += fixed;
   }
 
-  float& advocate_until = store_.advocate_until[id];
+  float& advocate_until = store_.cold[id].advocate_until;
   if (advocate_probability_ > 0.0 && satisfaction >= promoter_at_ && !(advocate_until > time) &&
       draws.bernoulli(advocate_probability_)) {
     flags |= CustomerFlag::advocate_ever;
