@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "journeysim/analysis.hpp"
+#include "journeysim/load.hpp"
 
 namespace journeysim {
 namespace {
@@ -295,6 +296,32 @@ TEST(AnalysisReport, TableListsEveryTouchpointInAlignedColumns) {
             std::string::npos)
       << table;
   EXPECT_NE(table.find("  checkout    purchase *"), std::string::npos) << table;
+}
+
+TEST(AnalysisLoader, LoadedFunnelMatchesTheClosedForm) {
+  // The same funnel as linear_funnel(), written as a user would.
+  const std::string yaml = R"(horizon_days: 100
+market: {size: 10000}
+awareness:
+  channels: [{via: ad, rate: 0.01}]
+touchpoints:
+  ad:       {stage: awareness, cost: 0.5, dwell_days: 1.0}
+  site:     {stage: consideration, dwell_days: {exponential: 2.0}}
+  checkout: {stage: purchase, cost: 1.0, purchase: {revenue: 100.0},
+             dwell_days: {lognormal: {mean: 3.0, sd: 1.0}}}
+transitions:
+  ad:   {site: 0.5}
+  site: {checkout: 0.4}
+)";
+  Diagnostics diagnostics;
+  const auto scenario = load_scenario_text(yaml, "funnel.yaml", diagnostics);
+  ASSERT_TRUE(scenario.has_value()) << diagnostics.format();
+  const ExactAnalysis a = analyze(*scenario);
+  EXPECT_NEAR(a.expected_aware, 10000.0 * (1.0 - std::exp(-1.0)), 1e-9);
+  EXPECT_NEAR(a.conversion_probability, 0.2, tolerance);
+  EXPECT_NEAR(a.expected_journey_days, 2.6, tolerance);
+  EXPECT_NEAR(a.expected_cost, 0.7, tolerance);
+  EXPECT_NEAR(a.expected_revenue, 20.0, tolerance);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "journeysim/graph.hpp"
+#include "journeysim/load.hpp"
 
 namespace journeysim {
 namespace {
@@ -373,6 +374,31 @@ TEST(GraphJson, HasTouchpointsTransitionsDropoffAndEntries) {
   EXPECT_EQ(entries[1]["rate"], 0.004);
   EXPECT_EQ(entries[2]["kind"], "word_of_mouth");
   EXPECT_EQ(entries[2]["via"], "website");
+}
+
+TEST(GraphLoader, LoaderReportsAClosedLoopAtItsTransitionsRow) {
+  const std::string yaml = R"(horizon_days: 30
+market: {size: 1000}
+awareness:
+  channels: [{via: entry, rate: 0.01}]
+touchpoints:
+  entry: {stage: awareness}
+  a: {stage: consideration}
+  b: {stage: consideration}
+transitions:
+  entry: {a: 0.5}
+  a: {b: 1.0}
+  b: {a: 1.0}
+)";
+  Diagnostics diagnostics;
+  EXPECT_FALSE(load_scenario_text(yaml, "loop.yaml", diagnostics).has_value());
+  const auto errors = of_severity(diagnostics, Severity::error);
+  const auto loop = std::find_if(errors.begin(), errors.end(), [](const Diagnostic& d) {
+    return d.message.find("touchpoints a, b form a closed loop") != std::string::npos;
+  });
+  ASSERT_NE(loop, errors.end()) << diagnostics.format();
+  EXPECT_EQ(loop->location.file, "loop.yaml");
+  EXPECT_EQ(loop->location.line, 11);  // a's row
 }
 
 }  // namespace
