@@ -19,7 +19,13 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 
 // The scenario with the named strategy's edits applied (set / scale / remove),
 // validated again. A removed touchpoint disappears with every transition into it
-// (that probability becomes drop-off) and every awareness channel entering at it.
+// (that probability becomes drop-off) and every awareness channel entering at it;
+// also with its row of transitions, its awareness.initial.via share (those
+// customers drop off), segment transition_scale entries naming it, and
+// word_of_mouth if referred customers entered there. Edits apply to the
+// scenario's source_text, so changes made to `scenario` in code are not kept.
+// The result's source_text is the edited YAML (it says what ran); it has no
+// strategies, and locations in messages still point into the original file.
 std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::string& strategy_name,
                                        Diagnostics& diagnostics);
 

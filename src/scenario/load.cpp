@@ -1,0 +1,418 @@
+// Entry points, and the sections around the journey: the top level, market
+// and segments, awareness, word of mouth, reviews and advocacy.
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "journeysim/graph.hpp"
+#include "journeysim/load.hpp"
+#include "scenario/loader.hpp"
+
+namespace journeysim {
+namespace scenario_detail {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",          "seed",        "horizon_days", "step_days",
+                                           "market",        "awareness",   "word_of_mouth", "touchpoints",
+                                           "transitions",   "reviews",     "advocacy",    "strategies"};
+const std::vector<std::string> kMarketKeys = {"size", "segments"};
+const std::vector<std::string> kSegmentKeys = {"name",          "share",           "awareness_multiplier",
+                                               "review_sensitivity", "transition_scale", "experience_shift"};
+const std::vector<std::string> kAwarenessKeys = {"initial", "channels"};
+const std::vector<std::string> kInitialKeys = {"share", "via"};
+const std::vector<std::string> kChannelKeys = {"via", "rate"};
+const std::vector<std::string> kWordOfMouthKeys = {"via", "rate", "advocate_days"};
+const std::vector<std::string> kReviewsKeys = {"post_probability", "prior"};
+const std::vector<std::string> kPriorKeys = {"rating", "weight"};
+const std::vector<std::string> kAdvocacyKeys = {"promoter_at", "detractor_below", "advocate_probability"};
+
+constexpr double kTolerance = 1e-9;
+
+int count_errors(const Diagnostics& diagnostics) {
+  int count = 0;
+  for (const auto& item : diagnostics.all())
+    if (item.severity == Severity::error) ++count;
+  return count;
+}
+
+void read_transition_scale(const Entry& section, const std::string& what, YamlReader& reader,
+                           const Scenario& scenario, Segment& segment) {
+  const MapView scales = reader.map(section.value, what);
+  for (const auto& entry : scales.entries) {
+    const std::string label = what + "." + entry.key;
+    TransitionScale scale;
+    scale.location = reader.where_key(entry);
+    if (!split_arrow(entry.key, scale.from, scale.to)) {
+      reader.error(scale.location, "'" + entry.key + "' in " + what +
+                                       " must name a transition as from->to, e.g. website->checkout");
+      continue;
+    }
+    const bool from_ok = check_touchpoint_name(scenario, scale.from, label, scale.location, reader);
+    const bool to_ok = check_touchpoint_name(scenario, scale.to, label, scale.location, reader);
+    const auto factor = reader.number(entry.value, label, Range::non_negative);
+    if (!from_ok || !to_ok || !factor) continue;
+    scale.factor = *factor;
+    segment.transition_scale.push_back(scale);
+  }
+}
+
+void read_segments(const Entry& section, YamlReader& reader, Scenario& scenario) {
+  const auto items = reader.list(section.value, "market.segments");
+  if (!items) return;
+  std::map<std::string, int> first_line;
+  bool shares_complete = true;
+  double share_sum = 0.0;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    std::string what = "market.segments." + std::to_string(i);
+    const MapView fields = reader.map(item, what, kSegmentKeys);
+    if (!fields.is_map) {
+      shares_complete = false;
+      continue;
+    }
+    Segment segment;
+    segment.location = reader.where(item);
+    if (const Entry* name = fields.find("name")) {
+      if (auto text = reader.text(name->value, what + ".name")) {
+        segment.name = *text;
+        what = "market.segments." + segment.name;
+        const SourceLocation at = reader.where(name->value);
+        if (auto first = first_line.find(segment.name); first != first_line.end())
+          reader.error(at, "duplicate segment name '" + segment.name + "' (first used at line " +
+                               std::to_string(first->second) + "); give each segment its own name");
+        else
+          first_line.emplace(segment.name, at.line);
+      }
+    } else {
+      reader.require(fields, "name", "segment " + what, segment.location, "add e.g. `name: researchers`");
+    }
+    if (fields.has("share")) {
+      if (auto share = reader.number(fields, "share", what + ".share", Range::probability)) {
+        segment.share = *share;
+        share_sum += *share;
+      } else {
+        shares_complete = false;
+      }
+    } else {
+      reader.require(fields, "share", "segment " + what, segment.location,
+                     "add `share:` (its fraction of the market; all shares sum to 1)");
+      shares_complete = false;
+    }
+    if (auto value = reader.number(fields, "awareness_multiplier", what + ".awareness_multiplier",
+                                   Range::non_negative))
+      segment.awareness_multiplier = *value;
+    if (auto value = reader.number(fields, "review_sensitivity", what + ".review_sensitivity", Range::non_negative))
+      segment.review_sensitivity = *value;
+    if (auto value = reader.number(fields, "experience_shift", what + ".experience_shift", Range::finite))
+      segment.experience_shift = *value;
+    if (const Entry* scales = fields.find("transition_scale"))
+      read_transition_scale(*scales, what + ".transition_scale", reader, scenario, segment);
+    scenario.segments.push_back(std::move(segment));
+  }
+  if (shares_complete && !scenario.segments.empty() && std::fabs(share_sum - 1.0) > kTolerance)
+    reader.error(reader.where_key(section), "market.segments shares sum to " + format_number(share_sum) +
+                                                "; they must sum to 1, so adjust the segments' share values");
+}
+
+void read_market(const Entry& section, YamlReader& reader, Scenario& scenario) {
+  const MapView market = reader.map(section.value, "market", kMarketKeys);
+  if (!market.is_map) return;
+  if (reader.require(market, "size", "market", reader.where_key(section),
+                     "add `size:` with the number of potential customers, e.g. size: 1000000"))
+    if (auto size = reader.whole_number(market.find("size")->value, "market.size", 1)) scenario.market_size = *size;
+  if (const Entry* segments = market.find("segments")) read_segments(*segments, reader, scenario);
+}
+
+void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, Places& places) {
+  places.initial = reader.where_key(section);
+  const MapView initial = reader.map(section.value, "awareness.initial", kInitialKeys);
+  if (auto share = reader.number(initial, "share", "awareness.initial.share", Range::probability))
+    scenario.awareness.initial_share = *share;
+  const Entry* via_entry = initial.find("via");
+  if (via_entry == nullptr) return;
+  const MapView via = reader.map(via_entry->value, "awareness.initial.via");
+  bool complete = true;
+  double sum = 0.0;
+  for (const auto& entry : via.entries) {
+    const std::string what = "awareness.initial.via." + entry.key;
+    EntryShare share;
+    share.via = entry.key;
+    share.location = reader.where_key(entry);
+    const bool known = check_touchpoint_name(scenario, entry.key, "awareness.initial.via", share.location, reader);
+    const auto value = reader.number(entry.value, what, Range::probability);
+    if (!value) complete = false;
+    if (!known || !value) continue;
+    share.share = *value;
+    sum += *value;
+    scenario.awareness.initial_via.push_back(share);
+  }
+  if (complete && sum > 1.0 + kTolerance)
+    reader.error(reader.where_key(*via_entry),
+                 "awareness.initial.via shares sum to " + format_number(sum) +
+                     "; they must sum to at most 1 (the remainder drops off at once), so lower them");
+}
+
+void read_channels(const Entry& section, YamlReader& reader, Scenario& scenario) {
+  const auto items = reader.list(section.value, "awareness.channels");
+  if (!items) return;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node& item = (*items)[i];
+    const std::string what = "awareness.channels." + std::to_string(i);
+    const MapView fields = reader.map(item, what, kChannelKeys);
+    if (!fields.is_map) continue;
+    AwarenessChannel channel;
+    channel.location = reader.where(item);
+    const bool has_via = reader.require(fields, "via", what, channel.location,
+                                        "add `via:` naming the touchpoint where its customers enter");
+    const bool has_rate = reader.require(fields, "rate", what, channel.location,
+                                         "add `rate:` (awareness hazard per unaware customer per day)");
+    if (!has_via || !has_rate) continue;
+    const auto via = reader.text(fields, "via", what + ".via");
+    const bool known = via && check_touchpoint_name(scenario, *via, what + ".via",
+                                                    reader.where(fields.find("via")->value), reader);
+    const auto rate = reader.number(fields, "rate", what + ".rate", Range::non_negative);
+    if (!known || !rate) continue;
+    channel.via = *via;
+    channel.rate = *rate;
+    scenario.awareness.channels.push_back(channel);
+  }
+}
+
+void read_awareness(const Entry& section, YamlReader& reader, Scenario& scenario, Places& places) {
+  places.awareness = reader.where_key(section);
+  const MapView awareness = reader.map(section.value, "awareness", kAwarenessKeys);
+  if (const Entry* initial = awareness.find("initial")) read_initial(*initial, reader, scenario, places);
+  if (const Entry* channels = awareness.find("channels")) read_channels(*channels, reader, scenario);
+}
+
+void read_word_of_mouth(const Entry& section, YamlReader& reader, Scenario& scenario) {
+  WordOfMouth& wom = scenario.word_of_mouth;
+  wom.location = reader.where_key(section);
+  const MapView fields = reader.map(section.value, "word_of_mouth", kWordOfMouthKeys);
+  if (!fields.is_map) return;
+  bool ok = reader.require(fields, "via", "word_of_mouth", wom.location,
+                           "add `via:` naming the touchpoint where referred customers enter");
+  ok = reader.require(fields, "rate", "word_of_mouth", wom.location,
+                      "add `rate:` (Bass q, e.g. rate: 0.25), or remove word_of_mouth") && ok;
+  if (!ok) return;
+  const auto via = reader.text(fields, "via", "word_of_mouth.via");
+  const bool known = via && check_touchpoint_name(scenario, *via, "word_of_mouth.via",
+                                                  reader.where(fields.find("via")->value), reader);
+  const auto rate = reader.number(fields, "rate", "word_of_mouth.rate", Range::non_negative);
+  if (fields.has("advocate_days")) {
+    const auto days = reader.number(fields, "advocate_days", "word_of_mouth.advocate_days", Range::positive);
+    if (!days) return;
+    wom.advocate_days = *days;
+  }
+  if (!known || !rate) return;
+  wom.enabled = true;
+  wom.via = *via;
+  wom.rate = *rate;
+}
+
+void read_reviews(const Entry& section, YamlReader& reader, Scenario& scenario, Places& places) {
+  places.reviews = reader.where_key(section);
+  Reviews& reviews = scenario.reviews;
+  reviews.enabled = true;
+  const MapView fields = reader.map(section.value, "reviews", kReviewsKeys);
+  if (auto p = reader.number(fields, "post_probability", "reviews.post_probability", Range::probability))
+    reviews.post_probability = *p;
+  if (const Entry* prior_entry = fields.find("prior")) {
+    const MapView prior = reader.map(prior_entry->value, "reviews.prior", kPriorKeys);
+    if (const Entry* rating = prior.find("rating")) {
+      places.prior_rating = reader.where(rating->value);
+      if (auto value = reader.number(rating->value, "reviews.prior.rating", Range::probability))
+        reviews.prior_rating = *value;
+    }
+    if (auto weight = reader.number(prior, "weight", "reviews.prior.weight", Range::non_negative))
+      reviews.prior_weight = *weight;
+  }
+}
+
+void read_advocacy(const Entry& section, YamlReader& reader, Scenario& scenario) {
+  Advocacy& advocacy = scenario.advocacy;
+  const MapView fields = reader.map(section.value, "advocacy", kAdvocacyKeys);
+  const auto promoter = reader.number(fields, "promoter_at", "advocacy.promoter_at", Range::probability);
+  const auto detractor = reader.number(fields, "detractor_below", "advocacy.detractor_below", Range::probability);
+  if (promoter) advocacy.promoter_at = *promoter;
+  if (detractor) advocacy.detractor_below = *detractor;
+  if (auto p = reader.number(fields, "advocate_probability", "advocacy.advocate_probability", Range::probability))
+    advocacy.advocate_probability = *p;
+  if ((promoter || detractor) && advocacy.detractor_below > advocacy.promoter_at) {
+    const Entry* at = fields.find(detractor ? "detractor_below" : "promoter_at");
+    reader.error(reader.where(at->value), "advocacy.detractor_below (" + format_number(advocacy.detractor_below) +
+                                              ") is above advocacy.promoter_at (" +
+                                              format_number(advocacy.promoter_at) +
+                                              "); a customer cannot be both, so make detractor_below <= promoter_at");
+  }
+}
+
+}  // namespace
+
+bool split_arrow(const std::string& key, std::string& from, std::string& to) {
+  const auto arrow = key.find("->");
+  if (arrow == std::string::npos) return false;
+  const auto trim = [](std::string text) {
+    const auto first = text.find_first_not_of(" \t");
+    if (first == std::string::npos) return std::string();
+    return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+  };
+  from = trim(key.substr(0, arrow));
+  to = trim(key.substr(arrow + 2));
+  return !from.empty() && !to.empty() && to.find("->") == std::string::npos;
+}
+
+bool check_touchpoint_name(const Scenario& scenario, const std::string& name, const std::string& what,
+                           const SourceLocation& where, YamlReader& reader) {
+  if (scenario.touchpoint_index(name) >= 0) return true;
+  std::vector<std::string> names;
+  for (const auto& touchpoint : scenario.touchpoints) names.push_back(touchpoint.name);
+  const std::string match = closest_match(name, names);
+  std::string message = what + " names '" + name + "', which is not a touchpoint; ";
+  if (!match.empty())
+    message += "did you mean '" + match + "'?";
+  else if (names.empty())
+    message += "define it under `touchpoints`";
+  else
+    message += "define it under `touchpoints` or use one of " + join(names, " or ");
+  reader.error(where, message);
+  return false;
+}
+
+void read_scenario(const YAML::Node& root, YamlReader& reader, Scenario& scenario, Places& places) {
+  places.root = reader.where(root);
+  if (places.root.line == 0) places.root = {reader.file(), 1, 1};
+  places.awareness = places.root;
+  if (root.IsNull()) {
+    reader.error(places.root, "the scenario is empty; it needs at least horizon_days, market and touchpoints");
+    return;
+  }
+  const MapView top = reader.map(root, "the scenario", kTopKeys);
+  if (!top.is_map) return;
+  const std::string missing_hint = "add it at the top level, e.g. ";
+  if (auto name = reader.text(top, "name", "name")) scenario.name = *name;
+  if (const Entry* seed = top.find("seed"))
+    if (auto value = reader.whole_number(seed->value, "seed", 0)) scenario.seed = *value;
+  if (reader.require(top, "horizon_days", "the scenario", places.root,
+                     missing_hint + "`horizon_days: 180` (the number of days to simulate)"))
+    if (auto value = reader.number(top, "horizon_days", "horizon_days", Range::positive))
+      scenario.horizon_days = *value;
+  if (auto value = reader.number(top, "step_days", "step_days", Range::positive)) scenario.step_days = *value;
+
+  // Touchpoints first: every other section refers to them by name.
+  if (reader.require(top, "touchpoints", "the scenario", places.root,
+                     missing_hint + "`touchpoints: {website: {stage: consideration}}`"))
+    read_touchpoints(top.find("touchpoints")->value, reader, scenario);
+  if (reader.require(top, "market", "the scenario", places.root,
+                     missing_hint + "`market: {size: 1000000}` (the number of potential customers)"))
+    read_market(*top.find("market"), reader, scenario);
+  if (const Entry* transitions = top.find("transitions")) read_transitions(transitions->value, reader, scenario);
+
+  const int errors_before_entries = reader.error_count();
+  if (const Entry* awareness = top.find("awareness")) read_awareness(*awareness, reader, scenario, places);
+  if (const Entry* wom = top.find("word_of_mouth")) read_word_of_mouth(*wom, reader, scenario);
+  places.entry_errors = reader.error_count() > errors_before_entries;
+
+  if (const Entry* reviews = top.find("reviews")) read_reviews(*reviews, reader, scenario, places);
+  if (const Entry* advocacy = top.find("advocacy")) read_advocacy(*advocacy, reader, scenario);
+  if (const Entry* strategies = top.find("strategies")) read_strategies(strategies->value, reader, scenario);
+}
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
+  const auto at = [&](const YAML::Mark& mark) {
+    return mark.is_null() ? SourceLocation{file, 0, 0} : SourceLocation{file, mark.line + 1, mark.column + 1};
+  };
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    diagnostics.error(at(e.mark), "this is not valid YAML (" + e.msg +
+                                      "); check the indentation, brackets and quotes here and on the line before");
+  } catch (const std::exception& e) {
+    diagnostics.error({file, 0, 0}, std::string("this is not valid YAML (") + e.what() + ")");
+  }
+  return {};
+}
+
+std::optional<Scenario> load_tree(const YAML::Node& root, const std::string& file, const std::string& text,
+                                  Diagnostics& diagnostics, const SyntheticMarks* synthetic,
+                                  bool check_strategies) {
+  YamlReader reader(file, diagnostics, synthetic);
+  Scenario scenario;
+  scenario.source_path = file;
+  scenario.source_text = text;
+  scenario.name = std::filesystem::path(file).stem().string();
+  Places places;
+  try {
+    read_scenario(root, reader, scenario, places);
+    check_scenario(scenario, places, reader);
+    if (reader.error_count() == 0) {
+      const int before = count_errors(diagnostics);
+      validate_graph(scenario, diagnostics);
+      if (count_errors(diagnostics) > before) return {};
+    }
+    if (check_strategies) {
+      const bool try_them = reader.error_count() == 0;
+      for (const auto& strategy : scenario.strategies) {
+        std::optional<YAML::Node> tree = parse_yaml(text, file, diagnostics);
+        if (!tree) return {};
+        SyntheticMarks marks;
+        marks.fallback = strategy.location;
+        if (!apply_edits(*tree, strategy, reader, marks) || !try_them) continue;
+        tree->remove("strategies");
+        Diagnostics trial;
+        load_tree(*tree, file, "", trial, &marks, false);
+        for (const auto& item : trial.all())
+          if (item.severity == Severity::error)
+            reader.error(item.location, "with strategy '" + strategy.name + "' applied: " + item.message);
+      }
+    }
+  } catch (const std::exception& e) {
+    // The reader never throws on bad input; this is a bug, but still no crash.
+    reader.error({file, 0, 0}, std::string("internal error while reading the scenario: ") + e.what());
+  }
+  if (reader.error_count() > 0) return {};
+  return scenario;
+}
+
+}  // namespace scenario_detail
+
+std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file_name,
+                                           Diagnostics& diagnostics) {
+  auto root = scenario_detail::parse_yaml(text, file_name, diagnostics);
+  if (!root) return {};
+  return scenario_detail::load_tree(*root, file_name, text, diagnostics, nullptr, true);
+}
+
+std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diagnostics.error({path, 0, 0}, "cannot read the scenario: it is a directory; give the path of a .yaml file");
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({path, 0, 0}, std::string("cannot read the scenario: ") + std::strerror(errno) +
+                                        "; check the path and its permissions");
+    return {};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    diagnostics.error({path, 0, 0}, "cannot read the scenario: reading failed part-way; check the file");
+    return {};
+  }
+  return load_scenario_text(text.str(), path, diagnostics);
+}
+
+Scenario load_scenario_or_throw(const std::string& path) {
+  Diagnostics diagnostics;
+  auto scenario = load_scenario_file(path, diagnostics);
+  if (!scenario) throw ScenarioError(std::move(diagnostics));
+  return *std::move(scenario);
+}
+
+}  // namespace journeysim
