@@ -8,8 +8,11 @@
 // reads most of their hot fields, so those share one 32-byte record (one cache
 // miss per customer, where parallel arrays cost one miss per field); fields
 // used only at purchases live in a separate cold array.
+#include <sys/mman.h>
+
+#include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <new>
 
 namespace journeysim::engine {
 
@@ -37,15 +40,39 @@ struct ColdState {
   float first_purchase_delay;  // days from awareness to first purchase
 };
 
+// An uninitialised array in its own anonymous mapping: pages are only backed
+// once touched, and transparent huge pages are requested, because customers
+// are visited in random order and 4 KiB pages would make most accesses a TLB miss.
+template <typename T>
+class LazyArray {
+ public:
+  explicit LazyArray(std::size_t count) : bytes_(count * sizeof(T) > 0 ? count * sizeof(T) : 1) {
+    void* memory = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (memory == MAP_FAILED) throw std::bad_alloc();
+#ifdef MADV_HUGEPAGE
+    madvise(memory, bytes_, MADV_HUGEPAGE);  // advice only: fine if refused
+#endif
+    data_ = static_cast<T*>(memory);
+  }
+  ~LazyArray() { munmap(data_, bytes_); }
+  LazyArray(const LazyArray&) = delete;
+  LazyArray& operator=(const LazyArray&) = delete;
+
+  T& operator[](std::size_t index) { return data_[index]; }
+  const T& operator[](std::size_t index) const { return data_[index]; }
+
+ private:
+  std::size_t bytes_;
+  T* data_ = nullptr;
+};
+
 struct CustomerStore {
-  explicit CustomerStore(std::uint64_t capacity)
-      : hot(std::make_unique_for_overwrite<HotState[]>(capacity)),
-        cold(std::make_unique_for_overwrite<ColdState[]>(capacity)) {}
+  explicit CustomerStore(std::uint64_t capacity) : hot(capacity), cold(capacity) {}
 
   static constexpr std::uint64_t bytes_per_customer = sizeof(HotState) + sizeof(ColdState);
 
-  std::unique_ptr<HotState[]> hot;
-  std::unique_ptr<ColdState[]> cold;
+  LazyArray<HotState> hot;
+  LazyArray<ColdState> cold;
 };
 
 }  // namespace journeysim::engine
