@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -40,9 +41,26 @@ std::optional<Scenario> load(const std::string& path, const std::string& strateg
   return scenario;
 }
 
+// Throws std::invalid_argument (exit 2) when FILE's folder does not exist.
+void check_output_folder(const std::string& path) {
+  const auto folder = std::filesystem::absolute(path).parent_path();
+  if (!std::filesystem::is_directory(folder))
+    throw std::invalid_argument(fmt::format("cannot write '{}': folder '{}' does not exist", path, folder.string()));
+}
+
 void write_output(const std::string& out, const std::string& text) {
   if (out.empty() || out == "-") std::cout << text;
   else journeysim::write_text_atomically(out, text);
+}
+
+// A result that could not be written is a failure: scripts read the exit code.
+int finish_output(int code) {
+  std::cout.flush();
+  if (code == 0 && !std::cout) {
+    std::cerr << "journeysim: error: cannot write to standard output\n";
+    return 1;
+  }
+  return code;
 }
 
 struct RunCommand {
@@ -60,6 +78,7 @@ struct RunCommand {
   int operator()() const {
     auto scenario = load(file, strategy, quiet);
     if (!scenario) return exit_bad_input;
+    if (!out.empty()) check_output_folder(out);  // fail before a long run, not after
     journeysim::RunOptions options;
     options.threads = threads;
     options.seed = seed;
@@ -112,8 +131,10 @@ int main(int argc, char** argv) {
   RunCommand run_command;
   auto* run = app.add_subcommand("run", "Simulate the scenario and print its results");
   run->add_option("file", run_command.file, "Scenario YAML")->required();
-  run->add_option("--threads,-t", run_command.threads, "Worker threads (default: all cores)");
-  run->add_option("--seed", run_command.seed, "Random seed (overrides the scenario's)");
+  run->add_option("--threads,-t", run_command.threads, "Worker threads (default: all cores)")
+      ->check(CLI::Range(0u, journeysim::max_threads));
+  run->add_option("--seed", run_command.seed, "Random seed (overrides the scenario's)")
+      ->check(CLI::NonNegativeNumber);
   run->add_option("--market-size", run_command.market_size, "Potential customers (overrides market.size)")
       ->check(CLI::PositiveNumber);
   run->add_option("--replications,-r", run_command.replications,
@@ -150,7 +171,7 @@ int main(int argc, char** argv) {
       if (!scenario) return exit_bad_input;
       write_output(out, format == "dot" ? journeysim::graph_to_dot(*scenario)
                                         : journeysim::graph_to_json(*scenario) + "\n");
-      return 0;
+      return finish_output(0);
     }
     if (*analyze) {
       auto scenario = load(file, strategy, false);
@@ -158,9 +179,9 @@ int main(int argc, char** argv) {
       const auto analysis = journeysim::analyze(*scenario);
       if (json) std::cout << journeysim::analysis_to_json(*scenario, analysis).dump(2) << '\n';
       else std::cout << journeysim::analysis_to_table(*scenario, analysis);
-      return 0;
+      return finish_output(0);
     }
-    if (*run) return run_command();
+    if (*run) return finish_output(run_command());
   } catch (const std::invalid_argument& error) {
     std::cerr << "journeysim: " << error.what() << '\n';
     return exit_bad_input;

@@ -10,6 +10,9 @@
 
 namespace journeysim {
 
+// More worker threads than this is a mistake, not a request.
+constexpr unsigned max_threads = 1024;
+
 struct RunOptions {
   unsigned threads = 0;  // 0: all hardware threads
   std::optional<std::uint64_t> seed;         // overrides scenario.seed

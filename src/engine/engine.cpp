@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/info.h>
 #include <oneapi/tbb/task_arena.h>
 
@@ -37,6 +38,8 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   const unsigned threads =
       options.threads > 0 ? options.threads : static_cast<unsigned>(oneapi::tbb::info::default_concurrency());
   if (options.replications == 0) throw std::invalid_argument("replications must be at least 1");
+  if (threads > max_threads)
+    throw std::invalid_argument(fmt::format("{} threads requested; at most {}", threads, max_threads));
 
   engine::CompiledModel model(scenario);
   check_limits(scenario, market_size, model);
@@ -59,7 +62,11 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   results.flows = model.flows();
 
   engine::CustomerStore store(market_size);
+  // Honour the request even above the core count (TBB would cap it, with a warning).
+  oneapi::tbb::global_control allow(oneapi::tbb::global_control::max_allowed_parallelism, threads);
   oneapi::tbb::task_arena arena(static_cast<int>(threads));
+  arena.initialize();
+  results.threads = static_cast<unsigned>(arena.max_concurrency());
   for (std::uint32_t replication = 0; replication < options.replications; ++replication) {
     const auto started = std::chrono::steady_clock::now();
     engine::ReplicationSettings settings{seed, market_size, replication, options.max_events_per_customer};
