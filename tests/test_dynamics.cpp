@@ -220,3 +220,50 @@ transitions:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(DynamicsAdvocacy, ActiveAtAHorizonBetweenWholeDays) {
+  // The last day is cut at the horizon (0.5): advocates ending after it are still active.
+  const Scenario scenario = testing::load_yaml(R"(
+horizon_days: 0.5
+market: {size: 100000}
+awareness: {initial: {share: 1.0, via: {buy: 1.0}}}
+word_of_mouth: {via: buy, rate: 0.0, advocate_days: 1}
+touchpoints:
+  buy: {stage: purchase, purchase: {revenue: 1}, experience: 1.0}
+advocacy: {advocate_probability: 1.0}
+)");
+  const RunResult run = run_scenario(scenario, {}).runs.at(0);
+  const double survive = std::exp(-0.5);
+  EXPECT_WITHIN_SE(static_cast<double>(run.final_active_advocates) / 1e5, survive,
+                   std::sqrt(survive * (1 - survive) / 1e5), 4.0);
+}
+
+TEST(DynamicsReviews, ANegativeElasticityAtARatingOfZeroTakesTheWholeRow) {
+  // (0/prior)^(-1) is infinite: the elastic edge must take (nearly) all of
+  // the row, as the formula's limit does — not a NaN that silently spreads
+  // the row evenly.
+  const Scenario scenario = testing::load_yaml(R"(
+horizon_days: 20
+market: {size: 20000}
+awareness: {channels: [{via: gate, rate: 0.1}]}
+touchpoints:
+  gate:  {stage: consideration}
+  buy:   {stage: purchase, purchase: {revenue: 1}, experience: 0.0}
+  other: {stage: consideration}
+transitions:
+  gate: {buy: {p: 0.5, rating_elasticity: -1.0}, other: 0.3}
+reviews: {post_probability: 1.0, prior: {rating: 0.5, weight: 0}}
+)");
+  const RunResult run = run_scenario(scenario, {}).runs.at(0);
+  EXPECT_EQ(run.final_public_rating, 0.0);
+  // Day 0 customers see the prior (0.5 to buy); everyone later buys.
+  const double day0 = static_cast<double>(run.series.newly_aware_by_channel[0][0]);
+  const double expected = (static_cast<double>(run.aware) - day0) + 0.5 * day0;
+  EXPECT_WITHIN_SE(static_cast<double>(run.purchasers), expected, std::sqrt(0.25 * day0), 4.0);
+}
+
+}  // namespace
+}  // namespace journeysim

@@ -299,3 +299,27 @@ advocacy: {promoter_at: 0.9, detractor_below: 0.7, advocate_probability: 1.0}
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(EngineTimes, ZeroDwellBuyersHaveExactlyZeroDelayAtAnyAwarenessTime) {
+  // Awareness times are arbitrary reals up to 3000 days; delays and journey
+  // lengths are differences of times and must not pick up rounding.
+  const Scenario scenario = testing::load_yaml(R"(
+horizon_days: 3000
+step_days: 7
+market: {size: 20000}
+awareness: {channels: [{via: buy, rate: 0.001}]}
+touchpoints:
+  buy: {stage: purchase, purchase: {revenue: 1}}
+)");
+  const RunResult run = run_scenario(scenario, {}).runs.at(0);
+  ASSERT_GT(run.purchasers, 1000u);
+  EXPECT_EQ(run.first_purchase_days_p90, 0.0);
+  EXPECT_EQ(run.first_purchase_days_mean, 0.0);
+  EXPECT_EQ(run.journey_days_mean, 0.0);
+}
+
+}  // namespace
+}  // namespace journeysim

@@ -55,7 +55,7 @@ struct RunResult {
   std::uint64_t in_progress = 0;  // still travelling at the horizon
   std::uint64_t truncated = 0;    // stopped by the per-customer event cap
   std::uint64_t finished = 0;     // journeys that ended in drop-off
-  std::uint64_t events = 0;       // touchpoint entries and activations processed
+  std::uint64_t events = 0;       // journey events: each move to a touchpoint or to drop-off
   double revenue = 0.0;
   double cost = 0.0;
   double satisfaction_sum = 0.0;  // over purchasers with a rated experience

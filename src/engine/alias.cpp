@@ -1,6 +1,7 @@
 #include "engine/alias.hpp"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace journeysim::engine {
 
@@ -18,7 +19,11 @@ void build_alias(std::span<const double> probabilities, std::uint32_t first_outc
                  std::span<AliasSlot> slots) {
   const size_t n = probabilities.size();
   double total = 0.0;
-  for (double p : probabilities) total += p;
+  for (double p : probabilities) {
+    if (!std::isfinite(p) || p < 0.0)
+      throw std::invalid_argument("internal error: a transition probability is negative or not finite");
+    total += p;
+  }
   std::vector<double> scaled(n);
   std::vector<size_t> small, large;
   for (size_t i = 0; i < n; ++i) {

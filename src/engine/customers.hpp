@@ -25,7 +25,7 @@ enum CustomerFlag : std::uint8_t {
 
 struct alignas(32) HotState {
   double leave_time;    // when it leaves its current node
-  float aware_time;
+  double aware_time;    // double: delays and journey lengths are differences of times
   float satisfaction;   // running mean of rated experiences
   std::uint32_t events; // its own event counter: the RNG counter
   std::uint32_t rated;  // number of rated experiences

@@ -1,7 +1,7 @@
 #pragma once
 // Counter-based randomness: every draw is a pure function of
-// (seed, stream id, replication, event number), so results do not depend on
-// which thread runs a customer or in what order.
+// (seed, stream id, replication, event number, slot), so results do not depend
+// on which thread runs a customer or in what order.
 #include <Random123/philox.h>
 
 #include <cmath>
@@ -12,6 +12,23 @@ namespace journeysim::engine {
 // Separates customer streams from pool-level streams (awareness counts).
 enum class StreamDomain : std::uint32_t { customer = 0, pool = 1u << 31 };
 
+// Each use of randomness within a customer event has its own slot, so a draw
+// never shifts because an earlier one was or was not needed. Two runs of
+// similar scenarios (a strategy and its baseline) then share their random
+// numbers wherever their customers do the same thing: common random numbers,
+// which make strategy deltas far less noisy than independent runs would.
+enum class Slot : std::uint32_t {
+  choice_column = 0,
+  choice_coin = 1,
+  dwell = 2,          // exponential; first of the lognormal's normal pair
+  dwell_normal = 3,   // second of the lognormal's normal pair
+  experience = 4,
+  experience_normal = 5,
+  review = 6,
+  advocacy = 7,
+  advocate_days = 8,
+};
+
 class DrawStream {
  public:
   DrawStream(std::uint64_t seed, std::uint32_t stream, std::uint32_t replication, std::uint32_t event,
@@ -19,38 +36,48 @@ class DrawStream {
       : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
         counter_{{event, 0u, stream, replication | static_cast<std::uint32_t>(domain)}} {}
 
-  std::uint32_t next_u32() {
-    if (used_ == 4) {
-      block_ = r123::Philox4x32()(counter_, key_);
-      ++counter_[1];
-      used_ = 0;
-    }
-    return block_[used_++];
+  // The 32 random bits of a slot (Philox blocks of four slots are made on demand).
+  std::uint32_t bits(Slot slot) {
+    const auto index = static_cast<std::uint32_t>(slot);
+    load(index / 4);
+    return block_[index % 4];
   }
 
   // Uniform on the open interval (0, 1): never 0, so log() is always finite.
-  double uniform() { return (static_cast<double>(next_u32()) + 0.5) * 0x1p-32; }
-
-  double exponential(double mean) { return -mean * std::log(uniform()); }
-
-  double normal() {  // Box–Muller, one of the pair
-    const double radius = std::sqrt(-2.0 * std::log(uniform()));
-    return radius * std::cos(6.283185307179586 * uniform());
+  double uniform(Slot slot) { return to_uniform(bits(slot)); }
+  double exponential(double mean, Slot slot) { return -mean * std::log(uniform(slot)); }
+  // Box–Muller from a slot and the one after it.
+  double normal(Slot slot) {
+    const double radius = std::sqrt(-2.0 * std::log(uniform(slot)));
+    return radius * std::cos(6.283185307179586 * uniform(static_cast<Slot>(static_cast<std::uint32_t>(slot) + 1)));
   }
+  bool bernoulli(double probability, Slot slot) { return uniform(slot) < probability; }
 
-  bool bernoulli(double probability) { return uniform() < probability; }
-
-  // std::UniformRandomBitGenerator, for std:: distributions in pool-level draws.
+  // Sequential draws, for pool-level streams; also a std::UniformRandomBitGenerator.
   using result_type = std::uint32_t;
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return 0xffffffffu; }
-  result_type operator()() { return next_u32(); }
+  result_type operator()() {
+    const std::uint32_t index = next_sequential_++;
+    load(index / 4);
+    return block_[index % 4];
+  }
 
  private:
+  static double to_uniform(std::uint32_t bits) { return (static_cast<double>(bits) + 0.5) * 0x1p-32; }
+
+  void load(std::uint32_t block) {
+    if (block == loaded_) return;
+    counter_[1] = block;
+    block_ = r123::Philox4x32()(counter_, key_);
+    loaded_ = block;
+  }
+
   r123::Philox4x32::key_type key_;
   r123::Philox4x32::ctr_type counter_;
   r123::Philox4x32::ctr_type block_{};
-  int used_ = 4;
+  std::uint32_t loaded_ = 0xffffffffu;
+  std::uint32_t next_sequential_ = 0;
 };
 
 }  // namespace journeysim::engine

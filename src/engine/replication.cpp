@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <limits>
-#include <random>
+#include <utility>
 
+#include <boost/random/binomial_distribution.hpp>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
@@ -15,13 +16,17 @@ namespace {
 
 constexpr std::uint64_t prefetch_distance = 8;
 
-// Segment sizes summing exactly to the market (largest remainder, ties by order).
+// Segment sizes summing exactly to the market (largest remainder, ties by
+// order). Shares are normalised first: the loader allows a 1e-9 slack, which
+// at a billion customers would otherwise be one customer too many.
 std::vector<std::uint64_t> segment_sizes(const std::vector<Segment>& segments, std::uint64_t market) {
   std::vector<std::uint64_t> sizes;
   std::vector<std::pair<double, size_t>> remainders;
   std::uint64_t assigned = 0;
+  double total_share = 0.0;
+  for (const auto& segment : segments) total_share += segment.share;
   for (size_t s = 0; s < segments.size(); ++s) {
-    const double exact = segments[s].share * static_cast<double>(market);
+    const double exact = segments[s].share / total_share * static_cast<double>(market);
     const auto whole = static_cast<std::uint64_t>(std::floor(exact));
     sizes.push_back(whole);
     assigned += whole;
@@ -30,14 +35,18 @@ std::vector<std::uint64_t> segment_sizes(const std::vector<Segment>& segments, s
   std::stable_sort(remainders.begin(), remainders.end(),
                    [](const auto& a, const auto& b) { return a.first > b.first; });
   for (size_t i = 0; assigned < market; ++i, ++assigned) ++sizes[remainders[i % remainders.size()].second];
+  for (; assigned > market; --assigned) --*std::max_element(sizes.begin(), sizes.end());  // rounding overshoot
   return sizes;
 }
 
+// Boost's binomial, not std::'s: its algorithm is fixed, so a seed gives the
+// same counts under any standard library.
 std::uint64_t binomial(std::uint64_t trials, double probability, DrawStream& draws) {
   if (trials == 0 || probability <= 0.0) return 0;
   if (probability >= 1.0) return trials;
-  std::binomial_distribution<std::uint64_t> distribution(trials, probability);
-  return distribution(draws);
+  boost::random::binomial_distribution<std::int64_t, double> distribution(static_cast<std::int64_t>(trials),
+                                                                            probability);
+  return static_cast<std::uint64_t>(distribution(draws));
 }
 
 }  // namespace
@@ -71,19 +80,19 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
   model_.set_rating(public_rating_);
 }
 
-// Folds the previous step's reviews and advocates into the shared influences.
+// Folds the previous step's reviews and advocates into the shared influences
+// (integer sums: the same whatever thread produced them).
 void Replication::synchronise(std::uint32_t step) {
   step_ = step;
   step_start_ = step * step_days_;
   step_end_ = step + 1 == steps_ ? horizon_ : (step + 1) * step_days_;
-  if (step == 0) return;
-  for (const Tally& tally : tallies_) {
-    reviews_ += tally.step_reviews[step - 1];
-    rating_sum_ += tally.step_rating_sum[step - 1];
-    advocates_started_ += tally.step_advocates_started[step - 1];
+  for (Tally& tally : tallies_) {
+    reviews_ += std::exchange(tally.new_reviews, 0);
+    rating_sum_ += std::exchange(tally.new_rating_sum, 0);
+    advocates_started_ += std::exchange(tally.new_advocates, 0);
     advocates_expired_ += tally.step_advocates_expired[step];
-    if (step == 1) advocates_expired_ += tally.step_advocates_expired[0];
   }
+  if (step == 0) return;
   if (scenario_.reviews.enabled) {
     const double weight = scenario_.reviews.prior_weight;
     const double total_weight = weight + static_cast<double>(reviews_);
@@ -103,7 +112,8 @@ void Replication::synchronise(std::uint32_t step) {
 void Replication::activate(std::uint32_t step) {
   activations_.clear();
   const double duration = step_end_ - step_start_;
-  const double active_advocates = static_cast<double>(advocates_started_ - advocates_expired_);
+  const double active_advocates =
+      advocates_started_ > advocates_expired_ ? static_cast<double>(advocates_started_ - advocates_expired_) : 0.0;
   const auto& wom = scenario_.word_of_mouth;
   const double wom_hazard =
       wom.enabled ? wom.rate * active_advocates / static_cast<double>(settings_.market_size) : 0.0;
@@ -187,11 +197,11 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
     // Given awareness within the step, its time is exponential truncated to the step.
     DrawStream draws(settings_.seed, id, settings_.replication, 0);
     const double duration = step_end_ - step_start_;
-    const double u = draws.uniform();
+    const double u = draws.uniform(Slot::choice_column);
     aware += std::min(duration, -std::log1p(u * std::expm1(-activation.hazard * duration)) / activation.hazard);
   }
   // The cold record is first written at the first purchase, its first reader.
-  store_.hot[id] = HotState{aware, static_cast<float>(aware), 0.0f, 0, 0,
+  store_.hot[id] = HotState{aware, aware, 0.0f, 0, 0,
                             static_cast<std::uint16_t>(activation.entry_node), activation.segment, 0};
   ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
 }
@@ -199,8 +209,8 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
 double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
   switch (node.dwell_kind) {
     case DwellKind::fixed: return node.dwell_a;
-    case DwellKind::exponential: return draws.exponential(node.dwell_a);
-    case DwellKind::lognormal: return std::exp(node.dwell_a + node.dwell_b * draws.normal());
+    case DwellKind::exponential: return draws.exponential(node.dwell_a, Slot::dwell);
+    case DwellKind::lognormal: return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell));
   }
   return 0.0;
 }
@@ -222,14 +232,14 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     ++events;
     ++tally.events;
     DrawStream draws(settings_.seed, id, settings_.replication, events);
-    const std::uint32_t index_bits = draws.next_u32();
-    const Outcome& next = model_.choose(segment, node, index_bits, draws.next_u32());
+    const Outcome& next =
+        model_.choose(segment, node, draws.bits(Slot::choice_column), draws.bits(Slot::choice_coin));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
       store_.hot[id].flags |= CustomerFlag::finished;
       store_.hot[id].events = events;
-      const double journey = time - static_cast<double>(store_.hot[id].aware_time);
-      const auto fixed = static_cast<std::uint64_t>(std::llround(std::max(0.0, journey) * days_scale));
+      const double journey = time - store_.hot[id].aware_time;
+      const auto fixed = static_cast<std::uint64_t>(std::llround(journey * days_scale));
       ++tally.finished;
       ++tally.journey_count;
       tally.journey_sum += fixed;
@@ -258,7 +268,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   const NodeTable& table = model_.node(node);
   if (table.rated) {
     double experience = table.experience_mean;
-    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal();
+    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience);
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
     const std::uint32_t rated = ++store_.hot[id].rated;
     float& satisfaction = store_.hot[id].satisfaction;
@@ -278,31 +288,38 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   if (store_.hot[id].rated == 0) return;  // no opinion: neither a review nor advocacy
   const float satisfaction = store_.hot[id].satisfaction;
 
-  if (post_probability_ > 0.0 && draws.bernoulli(post_probability_)) {
+  if (post_probability_ > 0.0 && draws.bernoulli(post_probability_, Slot::review)) {
     const auto fixed = static_cast<std::uint64_t>(std::llround(satisfaction * rating_scale));
-    ++tally.step_reviews[step_];
-    tally.step_rating_sum[step_] += fixed;
+    ++tally.new_reviews;
+    tally.new_rating_sum += fixed;
     ++tally.day_reviews[day];
     tally.day_rating_sum[day] += fixed;
   }
 
   float& advocate_until = store_.cold[id].advocate_until;
   if (advocate_probability_ > 0.0 && satisfaction >= promoter_at_ && !(advocate_until > time) &&
-      draws.bernoulli(advocate_probability_)) {
+      draws.bernoulli(advocate_probability_, Slot::advocacy)) {
     flags |= CustomerFlag::advocate_ever;
-    ++tally.step_advocates_started[step_];
-    ++tally.day_advocates_started[day];
-    if (advocate_days_ <= 0.0) {
-      advocate_until = std::numeric_limits<float>::infinity();
-      return;
-    }
-    const double until = time + draws.exponential(advocate_days_);
-    advocate_until = static_cast<float>(until);
-    const double expiry_step = std::ceil(until / step_days_);
-    if (expiry_step <= steps_) ++tally.step_advocates_expired[static_cast<std::uint32_t>(expiry_step)];
-    const double expiry_day = std::ceil(until) - 1.0;
-    if (expiry_day < days_) ++tally.day_advocates_expired[static_cast<std::uint32_t>(expiry_day)];
+    // The stored (float) end is the one binned, so both always agree.
+    advocate_until = advocate_days_ > 0.0
+                         ? static_cast<float>(time + draws.exponential(advocate_days_, Slot::advocate_days))
+                         : std::numeric_limits<float>::infinity();
+    record_advocate(advocate_until, day, tally);
   }
+}
+
+// Bins an advocacy period that starts now: it counts from the next step on,
+// and its end at the first step boundary and day end at or after it.
+// Clamping keeps every end binned after its start, so the active count
+// never goes negative; an end beyond the horizon is never binned.
+void Replication::record_advocate(double until, std::uint32_t day, Tally& tally) const {
+  ++tally.new_advocates;
+  ++tally.day_advocates_started[day];
+  if (!(until <= horizon_)) return;
+  const double expiry_step = std::max(std::ceil(until / step_days_), static_cast<double>(step_ + 1));
+  if (expiry_step < steps_) ++tally.step_advocates_expired[static_cast<std::uint32_t>(expiry_step)];
+  const double expiry_day = std::clamp(std::ceil(until) - 1.0, static_cast<double>(day), days_ - 1.0);
+  ++tally.day_advocates_expired[static_cast<std::uint32_t>(expiry_day)];
 }
 
 }  // namespace journeysim::engine

@@ -48,6 +48,7 @@ class Replication {
   void advance_step(std::uint32_t step);
   void start_customer(std::uint32_t id, const Activation& activation, Tally& tally);
   void advance(std::uint32_t id, Tally& tally);
+  void record_advocate(double until, std::uint32_t day, Tally& tally) const;
   void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, DrawStream& draws,
              Tally& tally);
   double dwell(const NodeTable& node, DrawStream& draws) const;

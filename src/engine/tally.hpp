@@ -7,10 +7,12 @@
 
 namespace journeysim::engine {
 
-// Fixed-point scales: a rating in [0,1] to 2^-32, a duration in days to 2^-20.
 __extension__ using uint128 = unsigned __int128;  // exact sums of squares
 
-constexpr double rating_scale = 4294967296.0;
+// Fixed-point scales: a rating in [0,1] to 2^-24 (a float satisfaction's own
+// resolution; 2^40 reviews before a uint64 sum could overflow), a duration in
+// days to 2^-20.
+constexpr double rating_scale = 16777216.0;
 constexpr double days_scale = 1048576.0;
 
 struct TallyShape {
@@ -28,9 +30,6 @@ struct Tally {
         purchases(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
         flows(shape.flows),
-        step_reviews(shape.steps),
-        step_rating_sum(shape.steps),
-        step_advocates_started(shape.steps),
         step_advocates_expired(shape.steps + 1),
         day_aware(std::size_t{shape.entries} * shape.days),
         day_purchases(shape.days),
@@ -53,11 +52,13 @@ struct Tally {
   std::vector<std::uint64_t> dropoffs;   // [touchpoint]
   std::vector<std::uint64_t> flows;      // [flow]
 
-  // Shared influences, binned by synchronisation step.
-  std::vector<std::uint64_t> step_reviews;
-  std::vector<std::uint64_t> step_rating_sum;  // × rating_scale
-  std::vector<std::uint64_t> step_advocates_started;
-  std::vector<std::uint64_t> step_advocates_expired;  // [k]: expiry in ((k-1)·step, k·step]
+  // Shared influences since the last synchronisation (folded in and zeroed there).
+  std::uint64_t new_reviews = 0;
+  std::uint64_t new_rating_sum = 0;  // × rating_scale
+  std::uint64_t new_advocates = 0;
+  // Advocate expiries by the synchronisation step they precede: [k] holds
+  // expiries in ((k-1)·step, k·step], known ahead of time.
+  std::vector<std::uint64_t> step_advocates_expired;
 
   // Daily series.
   std::vector<std::uint64_t> day_aware;  // [entry × day]
@@ -66,7 +67,7 @@ struct Tally {
   std::vector<std::uint64_t> day_reviews;
   std::vector<std::uint64_t> day_rating_sum;  // × rating_scale
   std::vector<std::uint64_t> day_advocates_started;
-  std::vector<std::uint64_t> day_advocates_expired;  // [d]: expiry in (d, d+1]
+  std::vector<std::uint64_t> day_advocates_expired;  // [d]: expiry in (d, min(d+1, horizon)]
 
   // Customers whose next event falls in step k.
   std::vector<std::vector<std::uint32_t>> buckets;

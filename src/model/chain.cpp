@@ -1,8 +1,13 @@
 #include "journeysim/chain.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace journeysim {
+
+namespace {
+constexpr double max_rating_factor = 1e12;
+}  // namespace
 
 std::vector<Segment> effective_segments(const Scenario& scenario) {
   if (!scenario.segments.empty()) return scenario.segments;
@@ -30,8 +35,13 @@ std::vector<std::vector<Outgoing>> transition_rows(const Scenario& scenario, con
     double probability = transition.probability;
     for (const auto& scale : segment.transition_scale)
       if (scale.from == transition.from && scale.to == transition.to) probability *= scale.factor;
-    if (transition.rating_elasticity != 0.0)
-      probability *= std::pow(relative_rating, transition.rating_elasticity * segment.review_sensitivity);
+    if (transition.rating_elasticity != 0.0) {
+      // A zero rating with a negative elasticity (or a huge exponent) would
+      // make the factor infinite: cap it, and the row rescaling below then
+      // gives this transition (almost) all of the row, as the formula's limit does.
+      const double factor = std::pow(relative_rating, transition.rating_elasticity * segment.review_sensitivity);
+      probability *= std::isfinite(factor) ? std::min(factor, max_rating_factor) : max_rating_factor;
+    }
     rows[static_cast<size_t>(from)].push_back({to, probability});
   }
   for (auto& row : rows) {
