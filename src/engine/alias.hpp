@@ -13,10 +13,17 @@ struct AliasSlot {
   std::uint32_t alias;      // outcome taken otherwise
 };
 
+// Scratch space, reused so that rebuilding rows every step allocates nothing.
+struct AliasWorkspace {
+  std::vector<double> scaled;
+  std::vector<std::uint32_t> small;
+  std::vector<std::uint32_t> large;
+};
+
 // Fills slots[0..n) for outcomes first_outcome + 0..n-1 with the given
 // probabilities (which must sum to 1, up to rounding).
-void build_alias(std::span<const double> probabilities, std::uint32_t first_outcome,
-                 std::span<AliasSlot> slots);
+void build_alias(std::span<const double> probabilities, std::uint32_t first_outcome, std::span<AliasSlot> slots,
+                 AliasWorkspace& workspace);
 
 inline std::uint32_t pick(const AliasSlot* slots, std::uint32_t size, std::uint32_t index_bits,
                           std::uint32_t coin_bits) {

@@ -1,7 +1,6 @@
 #include "engine/compiled_model.hpp"
 
 #include <cmath>
-#include <map>
 #include <utility>
 
 #include "journeysim/chain.hpp"
@@ -47,94 +46,91 @@ NodeTable compile_touchpoint(const Touchpoint& touchpoint) {
 CompiledModel::CompiledModel(const Scenario& scenario)
     : scenario_(&scenario),
       touchpoint_count_(static_cast<std::uint32_t>(scenario.touchpoints.size())),
-      channel_count_(static_cast<std::uint32_t>(scenario.awareness.channels.size())),
-      rating_dependent_(has_rating_elasticity(scenario)),
-      scenario_segments_(effective_segments(scenario)) {
+      channel_count_(static_cast<std::uint32_t>(scenario.awareness.channels.size())) {
   for (const auto& touchpoint : scenario.touchpoints) nodes_.push_back(compile_touchpoint(touchpoint));
   nodes_.resize(touchpoint_count_ + 2 + channel_count_);  // entry nodes: no cost, no dwell, unrated
-  for (const auto& segment : scenario_segments_)
-    segments_.push_back({segment.awareness_multiplier, segment.experience_shift});
 
   // Flow links, in a fixed order: entries first, then transitions in file order.
-  for (const auto& entry : scenario.awareness.initial_via)
-    flows_.push_back({"initial", entry.via, true});
+  for (const auto& entry : scenario.awareness.initial_via) flows_.push_back({"initial", entry.via, true});
   for (const auto& channel : scenario.awareness.channels)
     flows_.push_back({"channel:" + channel.via, channel.via, true});
-  if (scenario.word_of_mouth.enabled)
-    flows_.push_back({"word_of_mouth", scenario.word_of_mouth.via, true});
-  for (const auto& transition : scenario.transitions)
-    if (scenario.touchpoint_index(transition.from) >= 0 && scenario.touchpoint_index(transition.to) >= 0)
-      flows_.push_back({transition.from, transition.to, false});
+  if (scenario.word_of_mouth.enabled) flows_.push_back({"word_of_mouth", scenario.word_of_mouth.via, true});
+  std::vector<std::uint32_t> transition_flow(scenario.transitions.size());
+  for (size_t t = 0; t < scenario.transitions.size(); ++t) {
+    const Transition& transition = scenario.transitions[t];
+    if (scenario.touchpoint_index(transition.from) < 0 || scenario.touchpoint_index(transition.to) < 0) continue;
+    transition_flow[t] = static_cast<std::uint32_t>(flows_.size());
+    flows_.push_back({transition.from, transition.to, false});
+  }
 
-  build_rows(scenario.reviews.prior_rating);
+  auto touchpoint = [&](const std::string& name) { return static_cast<std::uint32_t>(scenario.touchpoint_index(name)); };
+  std::vector<Outcome> targets;
+  std::vector<double> probabilities;
+  for (const auto& segment : effective_segments(scenario)) {
+    segments_.push_back({segment.awareness_multiplier, segment.experience_shift});
+    const auto rows = rated_rows(scenario, segment);
+    for (std::uint32_t from = 0; from < touchpoint_count_; ++from) {
+      targets.clear();
+      bool rating_dependent = false;
+      for (const auto& edge : rows[from]) {
+        targets.push_back({static_cast<std::uint32_t>(edge.to), transition_flow[static_cast<size_t>(edge.transition)]});
+        rating_dependent |= edge.rating_exponent != 0.0;
+      }
+      const std::uint32_t row = add_row(targets);
+      if (rating_dependent) {
+        rating_rows_.push_back({row, static_cast<std::uint32_t>(rating_edges_.size()),
+                                static_cast<std::uint32_t>(rows[from].size())});
+        rating_edges_.insert(rating_edges_.end(), rows[from].begin(), rows[from].end());
+      }
+      probabilities.resize(rows[from].size());
+      apply_rating(rows[from], 1.0, probabilities);
+      fill_row(row, probabilities);
+    }
+    // Entry rows, flows numbered as above.
+    std::uint32_t flow = 0;
+    targets.clear();
+    probabilities.clear();
+    for (const auto& entry : scenario.awareness.initial_via) {
+      targets.push_back({touchpoint(entry.via), flow++});
+      probabilities.push_back(entry.share);
+    }
+    fill_row(add_row(targets), probabilities);
+    const double certain[] = {1.0};
+    for (const auto& channel : scenario.awareness.channels) fill_row(add_row({{touchpoint(channel.via), flow++}}), certain);
+    if (scenario.word_of_mouth.enabled)
+      fill_row(add_row({{touchpoint(scenario.word_of_mouth.via), flow++}}), certain);
+    else
+      fill_row(add_row({}), {});
+  }
+}
+
+std::uint32_t CompiledModel::add_row(const std::vector<Outcome>& targets) {
+  row_start_.push_back(static_cast<std::uint32_t>(slots_.size()));
+  row_size_.push_back(static_cast<std::uint32_t>(targets.size() + 1));
+  row_first_outcome_.push_back(static_cast<std::uint32_t>(outcomes_.size()));
+  outcomes_.insert(outcomes_.end(), targets.begin(), targets.end());
+  outcomes_.push_back({dropoff_node, 0});
+  slots_.resize(slots_.size() + targets.size() + 1);
+  return static_cast<std::uint32_t>(row_start_.size() - 1);
+}
+
+void CompiledModel::fill_row(std::uint32_t row, std::span<const double> target_probabilities) {
+  probabilities_.assign(target_probabilities.begin(), target_probabilities.end());
+  double total = 0.0;
+  for (double p : probabilities_) total += p;
+  probabilities_.push_back(total < 1.0 ? 1.0 - total : 0.0);  // drop-off
+  build_alias(probabilities_, row_first_outcome_[row],
+              std::span<AliasSlot>(slots_.data() + row_start_[row], row_size_[row]), workspace_);
 }
 
 void CompiledModel::set_rating(double rating) {
-  if (rating_dependent_) build_rows(rating);
-}
-
-void CompiledModel::build_rows(double rating) {
-  const Scenario& scenario = *scenario_;
-  std::map<std::pair<std::string, std::string>, std::uint32_t> transition_flow;
-  std::uint32_t first_transition_flow = 0;
-  for (const auto& flow : flows_)
-    if (flow.entry) ++first_transition_flow;
-  for (std::uint32_t f = first_transition_flow; f < flows_.size(); ++f)
-    transition_flow[{flows_[f].from, flows_[f].to}] = f;
-
-  row_start_.clear();
-  row_size_.clear();
-  slots_.clear();
-  outcomes_.clear();
-  std::vector<double> probabilities;
-
-  auto add_row = [&](const std::vector<Outcome>& targets, const std::vector<double>& target_probabilities) {
-    probabilities = target_probabilities;
-    double total = 0.0;
-    for (double p : probabilities) total += p;
-    probabilities.push_back(total < 1.0 ? 1.0 - total : 0.0);  // drop-off
-    const auto first_outcome = static_cast<std::uint32_t>(outcomes_.size());
-    outcomes_.insert(outcomes_.end(), targets.begin(), targets.end());
-    outcomes_.push_back({dropoff_node, 0});
-    row_start_.push_back(static_cast<std::uint32_t>(slots_.size()));
-    row_size_.push_back(static_cast<std::uint32_t>(probabilities.size()));
-    slots_.resize(slots_.size() + probabilities.size());
-    build_alias(probabilities, first_outcome,
-                std::span<AliasSlot>(slots_.data() + row_start_.back(), probabilities.size()));
-  };
-
-  std::vector<Outcome> targets;
-  std::vector<double> target_probabilities;
-  for (const auto& segment : scenario_segments_) {
-    const auto rows = transition_rows(scenario, segment, rating);
-    for (std::uint32_t from = 0; from < touchpoint_count_; ++from) {
-      targets.clear();
-      target_probabilities.clear();
-      for (const auto& out : rows[from]) {
-        const auto& to_name = scenario.touchpoints[static_cast<size_t>(out.to)].name;
-        targets.push_back({static_cast<std::uint32_t>(out.to),
-                           transition_flow.at({scenario.touchpoints[from].name, to_name})});
-        target_probabilities.push_back(out.probability);
-      }
-      add_row(targets, target_probabilities);
-    }
-    // Entry rows, flows numbered as in the constructor.
-    std::uint32_t flow = 0;
-    targets.clear();
-    target_probabilities.clear();
-    for (const auto& entry : scenario.awareness.initial_via) {
-      targets.push_back({static_cast<std::uint32_t>(scenario.touchpoint_index(entry.via)), flow++});
-      target_probabilities.push_back(entry.share);
-    }
-    add_row(targets, target_probabilities);
-    for (const auto& channel : scenario.awareness.channels) {
-      add_row({{static_cast<std::uint32_t>(scenario.touchpoint_index(channel.via)), flow++}}, {1.0});
-    }
-    if (scenario.word_of_mouth.enabled)
-      add_row({{static_cast<std::uint32_t>(scenario.touchpoint_index(scenario.word_of_mouth.via)), flow++}},
-              {1.0});
-    else
-      add_row({}, {});
+  const double relative = relative_rating(*scenario_, rating);
+  std::vector<double>& probabilities = workspace_probabilities_;
+  for (const auto& rated : rating_rows_) {
+    probabilities.resize(rated.edge_count);
+    apply_rating(std::span<const RatedOutgoing>(rating_edges_.data() + rated.first_edge, rated.edge_count), relative,
+                 probabilities);
+    fill_row(rated.row, probabilities);
   }
 }
 

@@ -3,10 +3,12 @@
 // touchpoints [0, T) followed by entry nodes (initial awareness, each channel,
 // word of mouth), whose rows say which touchpoint a newly aware customer enters.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/alias.hpp"
+#include "journeysim/chain.hpp"
 #include "journeysim/results.hpp"
 #include "journeysim/scenario.hpp"
 
@@ -64,21 +66,36 @@ class CompiledModel {
   }
 
  private:
-  void build_rows(double rating);
+  // Adds a row of the given targets (+ drop-off) and returns its index.
+  std::uint32_t add_row(const std::vector<Outcome>& targets);
+  // Rebuilds a row's alias table from its targets' probabilities (drop-off is the rest).
+  void fill_row(std::uint32_t row, std::span<const double> target_probabilities);
 
   const Scenario* scenario_;
   std::uint32_t touchpoint_count_ = 0;
   std::uint32_t channel_count_ = 0;
-  bool rating_dependent_ = false;
   std::vector<NodeTable> nodes_;
   std::vector<SegmentTable> segments_;
-  std::vector<Segment> scenario_segments_;
   std::vector<FlowLink> flows_;
-  // Per (segment, node) row: slots_[row_start_[row] .. + row_size_[row]).
+  // Per (segment, node) row: slots_[row_start_[row] .. + row_size_[row]),
+  // outcomes from row_first_outcome_[row] on (targets, then drop-off).
   std::vector<std::uint32_t> row_start_;
   std::vector<std::uint32_t> row_size_;
+  std::vector<std::uint32_t> row_first_outcome_;
   std::vector<AliasSlot> slots_;
   std::vector<Outcome> outcomes_;
+  // Rows that depend on the public rating, with their edges before it.
+  struct RatingDependentRow {
+    std::uint32_t row;
+    std::uint32_t first_edge;
+    std::uint32_t edge_count;
+  };
+  std::vector<RatingDependentRow> rating_rows_;
+  std::vector<RatedOutgoing> rating_edges_;
+  // Scratch for rebuilding rows without allocating.
+  std::vector<double> probabilities_;
+  std::vector<double> workspace_probabilities_;
+  AliasWorkspace workspace_;
 };
 
 }  // namespace journeysim::engine

@@ -6,6 +6,8 @@
 namespace journeysim {
 
 namespace {
+// (rating/prior)^e is infinite for a zero rating and negative e: capped, the
+// row rescaling then gives that edge (almost) all of the row, as the limit does.
 constexpr double max_rating_factor = 1e12;
 }  // namespace
 
@@ -23,32 +25,51 @@ bool has_rating_elasticity(const Scenario& scenario) {
   return false;
 }
 
-std::vector<std::vector<Outgoing>> transition_rows(const Scenario& scenario, const Segment& segment,
-                                                   double rating) {
-  std::vector<std::vector<Outgoing>> rows(scenario.touchpoints.size());
-  const double relative_rating =
-      scenario.reviews.prior_rating > 0.0 ? rating / scenario.reviews.prior_rating : 1.0;
-  for (const auto& transition : scenario.transitions) {
+double relative_rating(const Scenario& scenario, double rating) {
+  return scenario.reviews.prior_rating > 0.0 ? rating / scenario.reviews.prior_rating : 1.0;
+}
+
+std::vector<std::vector<RatedOutgoing>> rated_rows(const Scenario& scenario, const Segment& segment) {
+  std::vector<std::vector<RatedOutgoing>> rows(scenario.touchpoints.size());
+  for (size_t t = 0; t < scenario.transitions.size(); ++t) {
+    const Transition& transition = scenario.transitions[t];
     const int from = scenario.touchpoint_index(transition.from);
     const int to = scenario.touchpoint_index(transition.to);
     if (from < 0 || to < 0) continue;  // removed by a strategy: that flow drops off
     double probability = transition.probability;
     for (const auto& scale : segment.transition_scale)
       if (scale.from == transition.from && scale.to == transition.to) probability *= scale.factor;
-    if (transition.rating_elasticity != 0.0) {
-      // A zero rating with a negative elasticity (or a huge exponent) would
-      // make the factor infinite: cap it, and the row rescaling below then
-      // gives this transition (almost) all of the row, as the formula's limit does.
-      const double factor = std::pow(relative_rating, transition.rating_elasticity * segment.review_sensitivity);
+    rows[static_cast<size_t>(from)].push_back(
+        {to, probability, transition.rating_elasticity * segment.review_sensitivity, static_cast<int>(t)});
+  }
+  return rows;
+}
+
+void apply_rating(std::span<const RatedOutgoing> row, double relative_rating, std::span<double> probabilities) {
+  double total = 0.0;
+  for (size_t i = 0; i < row.size(); ++i) {
+    double probability = row[i].base_probability;
+    if (row[i].rating_exponent != 0.0) {
+      const double factor = std::pow(relative_rating, row[i].rating_exponent);
       probability *= std::isfinite(factor) ? std::min(factor, max_rating_factor) : max_rating_factor;
     }
-    rows[static_cast<size_t>(from)].push_back({to, probability});
+    probabilities[i] = probability;
+    total += probability;
   }
-  for (auto& row : rows) {
-    double total = 0.0;
-    for (const auto& out : row) total += out.probability;
-    if (total > 1.0)
-      for (auto& out : row) out.probability /= total;
+  if (total > 1.0)
+    for (size_t i = 0; i < row.size(); ++i) probabilities[i] /= total;
+}
+
+std::vector<std::vector<Outgoing>> transition_rows(const Scenario& scenario, const Segment& segment,
+                                                   double rating) {
+  const auto rated = rated_rows(scenario, segment);
+  const double relative = relative_rating(scenario, rating);
+  std::vector<std::vector<Outgoing>> rows(rated.size());
+  std::vector<double> probabilities;
+  for (size_t from = 0; from < rated.size(); ++from) {
+    probabilities.resize(rated[from].size());
+    apply_rating(rated[from], relative, probabilities);
+    for (size_t i = 0; i < rated[from].size(); ++i) rows[from].push_back({rated[from][i].to, probabilities[i]});
   }
   return rows;
 }
