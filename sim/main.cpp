@@ -1,7 +1,10 @@
 // journeysim: the command-line program. Subcommands: validate, graph, analyze, run.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <tuple>
+#include <vector>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -26,10 +29,14 @@ constexpr int exit_bad_input = 2;
 using journeysim::Diagnostics;
 using journeysim::Scenario;
 
+// In file order, so a long list reads top to bottom alongside the file.
 void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
-  for (const auto& diagnostic : diagnostics.all())
-    if (!quiet || diagnostic.severity == journeysim::Severity::error)
-      std::cerr << diagnostic.format() << '\n';
+  std::vector<journeysim::Diagnostic> sorted = diagnostics.all();
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.location.line, a.location.column) < std::tie(b.location.line, b.location.column);
+  });
+  for (const auto& diagnostic : sorted)
+    if (!quiet || diagnostic.severity == journeysim::Severity::error) std::cerr << diagnostic.format() << '\n';
 }
 
 // Loads FILE (and applies --strategy); prints diagnostics. Empty on error.
