@@ -27,9 +27,7 @@ double quantile(std::vector<float>& values, double level) {
 }  // namespace
 
 RunResult Replication::collect() const {
-  TallyShape totals_shape = shape_;
-  totals_shape.steps = 0;  // per-step state is only needed while running
-  Tally total(totals_shape);
+  Tally total(shape_);
   for (const Tally& tally : tallies_) {
     total.events += tally.events;
     total.finished += tally.finished;

@@ -28,12 +28,15 @@ void check_limits(const Scenario& scenario, std::uint64_t market_size, const eng
   if (model.segment_count() > 255) throw std::invalid_argument("too many segments (at most 255)");
   if (!(scenario.horizon_days > 0.0) || !(scenario.step_days > 0.0))
     throw std::invalid_argument("horizon_days and step_days must be positive");
-  // Per-step and per-day state is kept for the whole run (about 40 bytes a step per thread).
-  constexpr double max_steps = 50'000'000;
-  if (scenario.horizon_days / scenario.step_days > max_steps || scenario.horizon_days > max_steps)
+  // Steps and days are counted in 32 bits; daily series cost ~60 bytes a day per thread.
+  constexpr double max_steps = 1e9;
+  constexpr double max_days = 1e7;
+  if (scenario.horizon_days / scenario.step_days > max_steps)
     throw std::invalid_argument(fmt::format(
         "horizon_days / step_days = {:.0f} synchronisation steps; at most {:.0f}: raise step_days",
         scenario.horizon_days / scenario.step_days, max_steps));
+  if (scenario.horizon_days > max_days)
+    throw std::invalid_argument(fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, max_days));
 }
 
 }  // namespace

@@ -86,11 +86,16 @@ void Replication::synchronise(std::uint32_t step) {
   step_ = step;
   step_start_ = step * step_days_;
   step_end_ = step + 1 == steps_ ? horizon_ : (step + 1) * step_days_;
+  const bool new_window = step > 0 && step % StepCalendar::window == 0;
   for (Tally& tally : tallies_) {
+    if (new_window) {
+      tally.waiting.open_window(step);
+      tally.advocate_ends.open_window(step);
+    }
     reviews_ += std::exchange(tally.new_reviews, 0);
     rating_sum_ += std::exchange(tally.new_rating_sum, 0);
     advocates_started_ += std::exchange(tally.new_advocates, 0);
-    advocates_expired_ += tally.step_advocates_expired[step];
+    advocates_expired_ += tally.advocate_ends.take(step);
   }
   if (step == 0) return;
   if (scenario_.reviews.enabled) {
@@ -163,7 +168,7 @@ void Replication::activate(std::uint32_t step) {
 void Replication::advance_step(std::uint32_t step) {
   work_.clear();
   for (Tally& tally : tallies_) {
-    auto& bucket = tally.buckets[step];
+    auto& bucket = tally.waiting.due(step);
     work_.insert(work_.end(), bucket.begin(), bucket.end());
     std::vector<std::uint32_t>().swap(bucket);
   }
@@ -258,7 +263,7 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
   if (time < horizon_) {
     auto bucket = static_cast<std::uint32_t>(std::min(time / step_days_, double(steps_ - 1)));
     bucket = std::clamp(bucket, step_ + 1, steps_ - 1);
-    tally.buckets[bucket].push_back(id);
+    tally.waiting.push(bucket, id);
   }
 }
 
@@ -317,7 +322,7 @@ void Replication::record_advocate(double until, std::uint32_t day, Tally& tally)
   ++tally.day_advocates_started[day];
   if (!(until <= horizon_)) return;
   const double expiry_step = std::max(std::ceil(until / step_days_), static_cast<double>(step_ + 1));
-  if (expiry_step < steps_) ++tally.step_advocates_expired[static_cast<std::uint32_t>(expiry_step)];
+  if (expiry_step < steps_) tally.advocate_ends.add(static_cast<std::uint32_t>(expiry_step));
   const double expiry_day = std::clamp(std::ceil(until) - 1.0, static_cast<double>(day), days_ - 1.0);
   ++tally.day_advocates_expired[static_cast<std::uint32_t>(expiry_day)];
 }

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/calendar.hpp"
+
 namespace journeysim::engine {
 
 __extension__ using uint128 = unsigned __int128;  // exact sums of squares
@@ -30,15 +32,13 @@ struct Tally {
         purchases(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
         flows(shape.flows),
-        step_advocates_expired(shape.steps + 1),
         day_aware(std::size_t{shape.entries} * shape.days),
         day_purchases(shape.days),
         day_new_purchasers(shape.days),
         day_reviews(shape.days),
         day_rating_sum(shape.days),
         day_advocates_started(shape.days),
-        day_advocates_expired(shape.days),
-        buckets(shape.steps) {}
+        day_advocates_expired(shape.days) {}
 
   std::uint64_t events = 0;
   std::uint64_t finished = 0;
@@ -56,9 +56,9 @@ struct Tally {
   std::uint64_t new_reviews = 0;
   std::uint64_t new_rating_sum = 0;  // × rating_scale
   std::uint64_t new_advocates = 0;
-  // Advocate expiries by the synchronisation step they precede: [k] holds
-  // expiries in ((k-1)·step, k·step], known ahead of time.
-  std::vector<std::uint64_t> step_advocates_expired;
+  // Advocacy ends by the synchronisation step they precede: step k counts
+  // ends in ((k-1)·step, k·step], known ahead of time.
+  StepCounter advocate_ends;
 
   // Daily series.
   std::vector<std::uint64_t> day_aware;  // [entry × day]
@@ -69,8 +69,8 @@ struct Tally {
   std::vector<std::uint64_t> day_advocates_started;
   std::vector<std::uint64_t> day_advocates_expired;  // [d]: expiry in (d, min(d+1, horizon)]
 
-  // Customers whose next event falls in step k.
-  std::vector<std::vector<std::uint32_t>> buckets;
+  // Customers by the step their next event falls in.
+  StepCalendar waiting;
 };
 
 }  // namespace journeysim::engine
