@@ -1,0 +1,44 @@
+#include "bare_walk.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include "engine/random.hpp"
+
+namespace journeysim::bench {
+
+BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers) {
+  BareWalkResult result;
+  result.visits.assign(model.touchpoint_count(), 0);
+  std::vector<double> mean(model.node_count(), 0.0);
+  for (std::uint32_t n = 0; n < model.node_count(); ++n)
+    if (model.node(n).dwell_kind == engine::DwellKind::exponential) mean[n] = model.node(n).dwell_a;
+
+  std::uint64_t* visits = result.visits.data();
+  std::uint64_t events = 0;
+  double days = 0.0;
+  const auto started = std::chrono::steady_clock::now();
+  for (std::uint32_t id = 0; id < customers; ++id) {
+    std::uint32_t node = model.initial_entry();
+    std::uint32_t event = 0;
+    double time = 0.0;
+    while (true) {
+      ++event;
+      engine::DrawStream draws(seed, id, 0, event);
+      const engine::Outcome& next =
+          model.choose(0, node, draws.bits(engine::Slot::choice_column), draws.bits(engine::Slot::choice_coin));
+      if (next.node == engine::dropoff_node) break;
+      node = next.node;
+      ++visits[node];
+      time += -mean[node] * std::log(draws.uniform(engine::Slot::dwell));
+    }
+    events += event;
+    days += time;
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  result.events = events;
+  result.journey_days_sum = days;
+  return result;
+}
+
+}  // namespace journeysim::bench

@@ -1,0 +1,26 @@
+#pragma once
+// The speed of light for one journey event: what the engine cannot avoid doing.
+#include <cstdint>
+#include <vector>
+
+#include "engine/compiled_model.hpp"
+
+namespace journeysim::bench {
+
+struct BareWalkResult {
+  std::uint64_t events = 0;               // draws made, counted as the engine counts them
+  std::vector<std::uint64_t> visits;      // [touchpoint]
+  double journey_days_sum = 0.0;          // Σ over customers of the summed dwells
+  double seconds = 0.0;
+};
+
+// Walks customers 0..customers-1 (segment 0, replication 0) from the initial
+// entry node to drop-off, on one thread. Per event: one Philox block from
+// engine::DrawStream keyed (seed, customer, replication 0, event) and read by
+// slot (choice column, choice coin, dwell) exactly as the engine reads it, an
+// alias pick with CompiledModel::choose, an exponential
+// dwell −mean·log u (mean 0 for nodes without an exponential dwell), and a visit
+// counter increment. Nothing is stored per customer.
+BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers);
+
+}  // namespace journeysim::bench
