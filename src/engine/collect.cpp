@@ -2,13 +2,68 @@
 #include <algorithm>
 #include <cmath>
 
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_reduce.h>
+
 #include "engine/replication.hpp"
 
 namespace journeysim::engine {
 
 namespace {
 
-void add_into(std::vector<std::uint64_t>& total, const std::vector<std::uint64_t>& part) {
+constexpr std::uint32_t census_grain = 1u << 16;
+
+// What the horizon finds in a range of customers; ranges merge in a fixed order.
+struct CustomerCensus {
+  explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count) {}
+
+  void count(const CustomerStore& store, const oneapi::tbb::blocked_range<std::uint32_t>& ids,
+             const Advocacy& advocacy) {
+    // Satisfaction is stored as float, so the thresholds are compared as floats:
+    // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
+    const auto promoter_at = static_cast<float>(advocacy.promoter_at);
+    const auto detractor_below = static_cast<float>(advocacy.detractor_below);
+    for (std::uint32_t id = ids.begin(); id != ids.end(); ++id) {
+      const HotState& customer = store.hot[id];
+      if (!(customer.flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++in_progress;
+      if (!(customer.flags & CustomerFlag::purchaser)) continue;
+      SegmentTally& segment = segments[customer.segment];
+      ++segment.purchasers;
+      if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
+      const float delay = store.cold[id].first_purchase_delay;
+      delays.push_back(delay);
+      delay_sum += delay;
+      if (customer.rated == 0) continue;  // passive, and left out of mean satisfaction
+      segment.satisfaction_sum += customer.satisfaction;
+      ++segment.satisfaction_count;
+      if (customer.satisfaction >= promoter_at) ++segment.promoters;
+      else if (customer.satisfaction < detractor_below) ++segment.detractors;
+    }
+  }
+
+  void merge(const CustomerCensus& other) {
+    in_progress += other.in_progress;
+    for (size_t s = 0; s < segments.size(); ++s) {
+      SegmentTally& mine = segments[s];
+      const SegmentTally& theirs = other.segments[s];
+      mine.purchasers += theirs.purchasers;
+      mine.advocates += theirs.advocates;
+      mine.promoters += theirs.promoters;
+      mine.detractors += theirs.detractors;
+      mine.satisfaction_sum += theirs.satisfaction_sum;
+      mine.satisfaction_count += theirs.satisfaction_count;
+    }
+    delays.insert(delays.end(), other.delays.begin(), other.delays.end());
+    delay_sum += other.delay_sum;
+  }
+
+  std::uint64_t in_progress = 0;
+  std::vector<SegmentTally> segments;
+  std::vector<float> delays;  // first-purchase delays of purchasers
+  double delay_sum = 0.0;
+};
+
+void add_into(Counters& total, const Counters& part) {
   for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
 }
 
@@ -66,8 +121,8 @@ RunResult Replication::collect() const {
   const std::uint32_t segments = shape_.segments;
   result.touchpoint_visits.assign(touchpoints_, 0);
   result.touchpoint_purchases.assign(touchpoints_, 0);
-  result.touchpoint_dropoffs = total.dropoffs;
-  result.flow_traversals = total.flows;
+  result.touchpoint_dropoffs.assign(total.dropoffs.begin(), total.dropoffs.end());
+  result.flow_traversals.assign(total.flows.begin(), total.flows.end());
   result.segments.assign(segments, {});
   for (std::uint32_t s = 0; s < segments; ++s) {
     SegmentTally& segment = result.segments[s];
@@ -84,29 +139,31 @@ RunResult Replication::collect() const {
     }
   }
 
-  // Customer states at the horizon, in id order (a fixed order for floating sums).
-  // Satisfaction is stored as float, so the thresholds are compared as floats:
-  // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
-  const auto promoter_at = static_cast<float>(scenario_.advocacy.promoter_at);
-  const auto detractor_below = static_cast<float>(scenario_.advocacy.detractor_below);
-  std::vector<float> delays;
-  double delay_sum = 0.0;
-  for (std::uint32_t id = 0; id < next_id_; ++id) {
-    const std::uint8_t flags = store_.hot[id].flags;
-    if (!(flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++result.in_progress;
-    if (!(flags & CustomerFlag::purchaser)) continue;
-    SegmentTally& segment = result.segments[store_.hot[id].segment];
-    ++segment.purchasers;
-    if (flags & CustomerFlag::advocate_ever) ++segment.advocates;
-    delays.push_back(store_.cold[id].first_purchase_delay);
-    delay_sum += store_.cold[id].first_purchase_delay;
-    if (store_.hot[id].rated == 0) continue;  // passive, and left out of mean satisfaction
-    const float satisfaction = store_.hot[id].satisfaction;
-    segment.satisfaction_sum += satisfaction;
-    ++segment.satisfaction_count;
-    if (satisfaction >= promoter_at) ++segment.promoters;
-    else if (satisfaction < detractor_below) ++segment.detractors;
+  // Customer states at the horizon. parallel_deterministic_reduce splits the
+  // ids the same way for any thread count, so floating sums are reproducible.
+  CustomerCensus census = oneapi::tbb::parallel_deterministic_reduce(
+      oneapi::tbb::blocked_range<std::uint32_t>(0, next_id_, census_grain), CustomerCensus(shape_.segments),
+      [&](const oneapi::tbb::blocked_range<std::uint32_t>& ids, CustomerCensus census) {
+        census.count(store_, ids, scenario_.advocacy);
+        return census;
+      },
+      [](CustomerCensus left, const CustomerCensus& right) {
+        left.merge(right);
+        return left;
+      });
+  result.in_progress = census.in_progress;
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    SegmentTally& segment = result.segments[s];
+    const SegmentTally& counted = census.segments[s];
+    segment.purchasers = counted.purchasers;
+    segment.advocates = counted.advocates;
+    segment.promoters = counted.promoters;
+    segment.detractors = counted.detractors;
+    segment.satisfaction_sum = counted.satisfaction_sum;
+    segment.satisfaction_count = counted.satisfaction_count;
   }
+  std::vector<float> delays = std::move(census.delays);
+  const double delay_sum = census.delay_sum;
   for (const SegmentTally& segment : result.segments) {
     result.purchasers += segment.purchasers;
     result.purchases += segment.purchases;
@@ -136,8 +193,8 @@ RunResult Replication::collect() const {
   for (std::uint32_t c = 0; c < model_.channel_count(); ++c)
     series.newly_aware_by_channel.push_back(entry_series(model_.channel_entry(c) - touchpoints_));
   series.newly_aware_word_of_mouth = entry_series(model_.word_of_mouth_entry() - touchpoints_);
-  series.purchases = total.day_purchases;
-  series.new_purchasers = total.day_new_purchasers;
+  series.purchases.assign(total.day_purchases.begin(), total.day_purchases.end());
+  series.new_purchasers.assign(total.day_new_purchasers.begin(), total.day_new_purchasers.end());
   std::uint64_t purchasers = 0, reviews = 0, rating_sum = 0, advocates = 0;
   const auto& prior = scenario_.reviews;
   for (std::uint32_t d = 0; d < days; ++d) {

@@ -125,7 +125,8 @@ void Replication::activate(std::uint32_t step) {
 
   auto add = [&](std::uint8_t segment, std::uint32_t entry_node, std::uint64_t count, double hazard) {
     if (count == 0) return;
-    activations_.push_back({next_id_, static_cast<std::uint32_t>(count), segment, entry_node, hazard});
+    activations_.push_back({next_id_, static_cast<std::uint32_t>(count), segment, entry_node, hazard,
+                            -std::expm1(-hazard * duration)});
     next_id_ += static_cast<std::uint32_t>(count);
     unaware_[segment] -= count;
     segment_aware_[segment] += count;
@@ -203,7 +204,7 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
     DrawStream draws(settings_.seed, id, settings_.replication, 0);
     const double duration = step_end_ - step_start_;
     const double u = draws.uniform(Slot::choice_column);
-    aware += std::min(duration, -std::log1p(u * std::expm1(-activation.hazard * duration)) / activation.hazard);
+    aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
   }
   // The cold record is first written at the first purchase, its first reader.
   store_.hot[id] = HotState{aware, aware, 0.0f, 0, 0,

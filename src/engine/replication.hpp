@@ -41,6 +41,7 @@ class Replication {
     std::uint8_t segment;
     std::uint32_t entry_node;
     double hazard;  // total awareness hazard of the segment this step; 0: aware at the step start
+    double aware_within_step;  // 1 − e^{−hazard·step}: P(aware in this step), shared by the whole run of ids
   };
 
   void synchronise(std::uint32_t step);

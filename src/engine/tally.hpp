@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <oneapi/tbb/cache_aligned_allocator.h>
+
 #include "engine/calendar.hpp"
 
 namespace journeysim::engine {
@@ -16,6 +18,10 @@ __extension__ using uint128 = unsigned __int128;  // exact sums of squares
 // days to 2^-20.
 constexpr double rating_scale = 16777216.0;
 constexpr double days_scale = 1048576.0;
+
+// Counters written on every event by one thread: cache-line aligned and
+// padded, so two threads' counters never share a line (false sharing).
+using Counters = std::vector<std::uint64_t, oneapi::tbb::cache_aligned_allocator<std::uint64_t>>;
 
 struct TallyShape {
   std::uint32_t touchpoints = 0;
@@ -47,10 +53,10 @@ struct Tally {
   uint128 journey_sum = 0;    // days × days_scale
   uint128 journey_sum_sq = 0;
 
-  std::vector<std::uint64_t> visits;     // [segment × touchpoint]
-  std::vector<std::uint64_t> purchases;  // [segment × touchpoint]
-  std::vector<std::uint64_t> dropoffs;   // [touchpoint]
-  std::vector<std::uint64_t> flows;      // [flow]
+  Counters visits;     // [segment × touchpoint]
+  Counters purchases;  // [segment × touchpoint]
+  Counters dropoffs;   // [touchpoint]
+  Counters flows;      // [flow]
 
   // Shared influences since the last synchronisation (folded in and zeroed there).
   std::uint64_t new_reviews = 0;
@@ -61,13 +67,13 @@ struct Tally {
   StepCounter advocate_ends;
 
   // Daily series.
-  std::vector<std::uint64_t> day_aware;  // [entry × day]
-  std::vector<std::uint64_t> day_purchases;
-  std::vector<std::uint64_t> day_new_purchasers;
-  std::vector<std::uint64_t> day_reviews;
-  std::vector<std::uint64_t> day_rating_sum;  // × rating_scale
-  std::vector<std::uint64_t> day_advocates_started;
-  std::vector<std::uint64_t> day_advocates_expired;  // [d]: expiry in (d, min(d+1, horizon)]
+  Counters day_aware;  // [entry × day]
+  Counters day_purchases;
+  Counters day_new_purchasers;
+  Counters day_reviews;
+  Counters day_rating_sum;  // × rating_scale
+  Counters day_advocates_started;
+  Counters day_advocates_expired;  // [d]: expiry in (d, min(d+1, horizon)]
 
   // Customers by the step their next event falls in.
   StepCalendar waiting;
