@@ -25,11 +25,13 @@ struct AliasWorkspace {
 void build_alias(std::span<const double> probabilities, std::uint32_t first_outcome, std::span<AliasSlot> slots,
                  AliasWorkspace& workspace);
 
-inline std::uint32_t pick(const AliasSlot* slots, std::uint32_t size, std::uint32_t index_bits,
-                          std::uint32_t coin_bits) {
-  const auto column = static_cast<std::uint32_t>((static_cast<std::uint64_t>(index_bits) * size) >> 32);
-  const AliasSlot& slot = slots[column];
-  return coin_bits < slot.threshold ? slot.own : slot.alias;
+// One 32-bit word serves both draws: bits·size = column·2^32 + coin, where the
+// column is uniform on [0, size) and the coin uniform on [0, 2^32) in steps of
+// `size` (ample resolution for rows of up to thousands of outcomes).
+inline std::uint32_t pick(const AliasSlot* slots, std::uint32_t size, std::uint32_t bits) {
+  const std::uint64_t scaled = static_cast<std::uint64_t>(bits) * size;
+  const AliasSlot& slot = slots[scaled >> 32];
+  return static_cast<std::uint32_t>(scaled) < slot.threshold ? slot.own : slot.alias;
 }
 
 }  // namespace journeysim::engine

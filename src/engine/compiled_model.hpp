@@ -58,10 +58,9 @@ class CompiledModel {
   const std::vector<FlowLink>& flows() const { return flows_; }
 
   // Chooses where a customer of `segment` leaving `node` goes.
-  const Outcome& choose(std::uint32_t segment, std::uint32_t node, std::uint32_t index_bits,
-                        std::uint32_t coin_bits) const {
+  const Outcome& choose(std::uint32_t segment, std::uint32_t node, std::uint32_t bits) const {
     const std::uint32_t row = segment * node_count() + node;
-    const std::uint32_t outcome = pick(slots_.data() + row_start_[row], row_size_[row], index_bits, coin_bits);
+    const std::uint32_t outcome = pick(slots_.data() + row_start_[row], row_size_[row], bits);
     return outcomes_[outcome];
   }
 

@@ -17,16 +17,18 @@ enum class StreamDomain : std::uint32_t { customer = 0, pool = 1u << 31 };
 // similar scenarios (a strategy and its baseline) then share their random
 // numbers wherever their customers do the same thing: common random numbers,
 // which make strategy deltas far less noisy than independent runs would.
+// The first Philox block (slots 0-3) covers the commonest event: a choice, an
+// exponential dwell and a clipped-normal experience; lognormal dwells and
+// purchases read a second block.
 enum class Slot : std::uint32_t {
-  choice_column = 0,
-  choice_coin = 1,
-  dwell = 2,          // exponential; first of the lognormal's normal pair
-  dwell_normal = 3,   // second of the lognormal's normal pair
-  experience = 4,
-  experience_normal = 5,
-  review = 6,
-  advocacy = 7,
-  advocate_days = 8,
+  choice = 0,             // alias column and coin, from one word (see pick())
+  dwell = 1,              // exponential; first of the lognormal's normal pair
+  experience = 2,         // the experience's normal pair
+  experience_normal = 3,
+  dwell_normal = 4,       // second of the lognormal's normal pair
+  review = 5,
+  advocacy = 6,
+  advocate_days = 7,
 };
 
 class DrawStream {
@@ -46,10 +48,10 @@ class DrawStream {
   // Uniform on the open interval (0, 1): never 0, so log() is always finite.
   double uniform(Slot slot) { return to_uniform(bits(slot)); }
   double exponential(double mean, Slot slot) { return -mean * std::log(uniform(slot)); }
-  // Box–Muller from a slot and the one after it.
-  double normal(Slot slot) {
-    const double radius = std::sqrt(-2.0 * std::log(uniform(slot)));
-    return radius * std::cos(6.283185307179586 * uniform(static_cast<Slot>(static_cast<std::uint32_t>(slot) + 1)));
+  // Box–Muller from two slots.
+  double normal(Slot radius_slot, Slot angle_slot) {
+    const double radius = std::sqrt(-2.0 * std::log(uniform(radius_slot)));
+    return radius * std::cos(6.283185307179586 * uniform(angle_slot));
   }
   bool bernoulli(double probability, Slot slot) { return uniform(slot) < probability; }
 

@@ -203,7 +203,7 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
     // Given awareness within the step, its time is exponential truncated to the step.
     DrawStream draws(settings_.seed, id, settings_.replication, 0);
     const double duration = step_end_ - step_start_;
-    const double u = draws.uniform(Slot::choice_column);
+    const double u = draws.uniform(Slot::choice);
     aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
   }
   // The cold record is first written at the first purchase, its first reader.
@@ -216,7 +216,8 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
   switch (node.dwell_kind) {
     case DwellKind::fixed: return node.dwell_a;
     case DwellKind::exponential: return draws.exponential(node.dwell_a, Slot::dwell);
-    case DwellKind::lognormal: return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell));
+    case DwellKind::lognormal:
+      return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell, Slot::dwell_normal));
   }
   return 0.0;
 }
@@ -238,8 +239,7 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     ++events;
     ++tally.events;
     DrawStream draws(settings_.seed, id, settings_.replication, events);
-    const Outcome& next =
-        model_.choose(segment, node, draws.bits(Slot::choice_column), draws.bits(Slot::choice_coin));
+    const Outcome& next = model_.choose(segment, node, draws.bits(Slot::choice));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
       store_.hot[id].flags |= CustomerFlag::finished;
@@ -274,7 +274,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   const NodeTable& table = model_.node(node);
   if (table.rated) {
     double experience = table.experience_mean;
-    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience);
+    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
     const std::uint32_t rated = ++store_.hot[id].rated;
     float& satisfaction = store_.hot[id].satisfaction;

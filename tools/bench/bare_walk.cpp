@@ -26,7 +26,7 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
       ++event;
       engine::DrawStream draws(seed, id, 0, event);
       const engine::Outcome& next =
-          model.choose(0, node, draws.bits(engine::Slot::choice_column), draws.bits(engine::Slot::choice_coin));
+          model.choose(0, node, draws.bits(engine::Slot::choice));
       if (next.node == engine::dropoff_node) break;
       node = next.node;
       ++visits[node];
