@@ -323,3 +323,38 @@ touchpoints:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(EngineStrategies, RemovingATouchpointIsItsRemovalEffect) {
+  // Half the market hears of us through an ad, half through search; the ad's
+  // touchpoint converts 0.4 of its visitors and search 0.2. Removing the ad
+  // touchpoint keeps everyone aware but sends the ad's half to drop-off, so
+  // conversion falls from 0.3 to 0.1 — exactly as the absorbing chain says.
+  const Scenario scenario = testing::load_yaml(R"(
+horizon_days: 10
+market: {size: 100000}
+awareness: {initial: {share: 1.0, via: {ad: 0.5, search: 0.5}}}
+touchpoints:
+  ad:     {stage: awareness}
+  search: {stage: awareness}
+  buy:    {stage: purchase, purchase: {revenue: 1}}
+transitions:
+  ad: {buy: 0.4}
+  search: {buy: 0.2}
+strategies:
+  no_ad: [{remove: touchpoints.ad}]
+)");
+  Diagnostics diagnostics;
+  const auto removed = apply_strategy(scenario, "no_ad", diagnostics);
+  ASSERT_TRUE(removed) << diagnostics.format();
+  EXPECT_NEAR(analyze(scenario).conversion_probability, 0.3, 1e-12);
+  EXPECT_NEAR(analyze(*removed).conversion_probability, 0.1, 1e-12);
+  const RunResult run = run_scenario(*removed, {}).runs.at(0);
+  EXPECT_EQ(run.aware, 100000u);
+  EXPECT_WITHIN_SE(static_cast<double>(run.purchasers) / 1e5, 0.1, std::sqrt(0.09 / 1e5), 4.0);
+}
+
+}  // namespace
+}  // namespace journeysim

@@ -85,8 +85,11 @@ TEST(LoadStrategy, RemovingATouchpointRemovesEveryReferenceToIt) {
   const Scenario social = applied(*base.scenario, "drop_social");
   EXPECT_EQ(find_touchpoint(social, "social_ad"), nullptr);
   EXPECT_EQ(social.touchpoints.size(), 7u);
-  ASSERT_EQ(social.awareness.channels.size(), 1u);  // the channel entering at social_ad is gone
-  EXPECT_EQ(social.awareness.channels[0].via, "search");
+  // The channel entering at social_ad stays, naming it: its customers drop off at once.
+  ASSERT_EQ(social.awareness.channels.size(), 2u);
+  EXPECT_EQ(social.awareness.channels[0].via, "social_ad");
+  EXPECT_LT(social.touchpoint_index(social.awareness.channels[0].via), 0);
+  EXPECT_EQ(social.awareness.channels[1].via, "search");
   EXPECT_FALSE(has_transition(social, "social_ad", "website"));
   EXPECT_FALSE(has_transition(social, "website", "social_ad"));  // that 0.05 becomes drop-off
   EXPECT_TRUE(has_transition(social, "website", "checkout"));
@@ -94,8 +97,9 @@ TEST(LoadStrategy, RemovingATouchpointRemovesEveryReferenceToIt) {
 
   const Scenario search = applied(*base.scenario, "drop_search");
   EXPECT_TRUE(search.awareness.initial_via.empty());  // its entry share becomes drop-off
-  ASSERT_EQ(search.awareness.channels.size(), 1u);
+  ASSERT_EQ(search.awareness.channels.size(), 2u);
   EXPECT_EQ(search.awareness.channels[0].via, "social_ad");
+  EXPECT_EQ(search.awareness.channels[1].via, "search");
   EXPECT_FALSE(has_transition(search, "search", "website"));
 
   const Scenario website = applied(*base.scenario, "drop_website");
@@ -106,7 +110,9 @@ TEST(LoadStrategy, RemovingATouchpointRemovesEveryReferenceToIt) {
   }
 
   const Scenario referral = applied(*base.scenario, "drop_referral");
-  EXPECT_FALSE(referral.word_of_mouth.enabled);  // word of mouth entered there
+  // Word of mouth entered there: still on, its referred customers drop off at once.
+  EXPECT_TRUE(referral.word_of_mouth.enabled);
+  EXPECT_LT(referral.touchpoint_index(referral.word_of_mouth.via), 0);
   EXPECT_FALSE(has_transition(referral, "friend_referral", "checkout"));
 }
 

@@ -50,11 +50,28 @@ CompiledModel::CompiledModel(const Scenario& scenario)
   for (const auto& touchpoint : scenario.touchpoints) nodes_.push_back(compile_touchpoint(touchpoint));
   nodes_.resize(touchpoint_count_ + 2 + channel_count_);  // entry nodes: no cost, no dwell, unrated
 
-  // Flow links, in a fixed order: entries first, then transitions in file order.
-  for (const auto& entry : scenario.awareness.initial_via) flows_.push_back({"initial", entry.via, true});
+  // Flow links, in a fixed order: entries first, then transitions in file
+  // order. An entry at a touchpoint removed by a strategy has no flow: its
+  // customers drop off at once.
+  auto entry_target = [&](const std::string& from, const std::string& via) -> Outcome {
+    const int index = scenario.touchpoint_index(via);
+    if (index < 0) return {dropoff_node, 0};
+    flows_.push_back({from, via, true});
+    return {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(flows_.size() - 1)};
+  };
+  std::vector<Outcome> initial_targets, channel_targets;
+  std::vector<double> initial_shares;
+  for (const auto& entry : scenario.awareness.initial_via) {
+    const Outcome target = entry_target("initial", entry.via);
+    if (target.node == dropoff_node) continue;  // the remainder of the row drops off
+    initial_targets.push_back(target);
+    initial_shares.push_back(entry.share);
+  }
   for (const auto& channel : scenario.awareness.channels)
-    flows_.push_back({"channel:" + channel.via, channel.via, true});
-  if (scenario.word_of_mouth.enabled) flows_.push_back({"word_of_mouth", scenario.word_of_mouth.via, true});
+    channel_targets.push_back(entry_target("channel:" + channel.via, channel.via));
+  const Outcome word_of_mouth_target = scenario.word_of_mouth.enabled
+                                           ? entry_target("word_of_mouth", scenario.word_of_mouth.via)
+                                           : Outcome{dropoff_node, 0};
   std::vector<std::uint32_t> transition_flow(scenario.transitions.size());
   for (size_t t = 0; t < scenario.transitions.size(); ++t) {
     const Transition& transition = scenario.transitions[t];
@@ -63,7 +80,6 @@ CompiledModel::CompiledModel(const Scenario& scenario)
     flows_.push_back({transition.from, transition.to, false});
   }
 
-  auto touchpoint = [&](const std::string& name) { return static_cast<std::uint32_t>(scenario.touchpoint_index(name)); };
   std::vector<Outcome> targets;
   std::vector<double> probabilities;
   for (const auto& segment : effective_segments(scenario)) {
@@ -86,21 +102,15 @@ CompiledModel::CompiledModel(const Scenario& scenario)
       apply_rating(rows[from], 1.0, probabilities);
       fill_row(row, probabilities);
     }
-    // Entry rows, flows numbered as above.
-    std::uint32_t flow = 0;
-    targets.clear();
-    probabilities.clear();
-    for (const auto& entry : scenario.awareness.initial_via) {
-      targets.push_back({touchpoint(entry.via), flow++});
-      probabilities.push_back(entry.share);
-    }
-    fill_row(add_row(targets), probabilities);
+    // Entry rows: where the newly aware enter (or drop off at once).
+    fill_row(add_row(initial_targets), initial_shares);
     const double certain[] = {1.0};
-    for (const auto& channel : scenario.awareness.channels) fill_row(add_row({{touchpoint(channel.via), flow++}}), certain);
-    if (scenario.word_of_mouth.enabled)
-      fill_row(add_row({{touchpoint(scenario.word_of_mouth.via), flow++}}), certain);
-    else
-      fill_row(add_row({}), {});
+    for (const Outcome& target : channel_targets) {
+      if (target.node == dropoff_node) fill_row(add_row({}), {});
+      else fill_row(add_row({target}), certain);
+    }
+    if (word_of_mouth_target.node == dropoff_node) fill_row(add_row({}), {});
+    else fill_row(add_row({word_of_mouth_target}), certain);
   }
 }
 

@@ -163,6 +163,26 @@ void remove_touchpoint_references(YAML::Node root, const std::string& name) {
   }
 }
 
+// The YAML edit dropped channels and word of mouth entering at a removed
+// touchpoint (so that the edited file validates); put them back, still naming
+// it: their customers become aware and drop off at once, which is what the
+// removal effect measures. Their settings are the original scenario's.
+void keep_entries_into_removed(const Scenario& original, Scenario& result) {
+  auto removed = [&](const std::string& via) {
+    return original.touchpoint_index(via) >= 0 && result.touchpoint_index(via) < 0;
+  };
+  std::vector<AwarenessChannel> channels;
+  auto kept = result.awareness.channels.begin();
+  for (const AwarenessChannel& channel : original.awareness.channels) {
+    if (removed(channel.via)) channels.push_back(channel);
+    else if (kept != result.awareness.channels.end()) channels.push_back(*kept++);
+  }
+  channels.insert(channels.end(), kept, result.awareness.channels.end());
+  result.awareness.channels = std::move(channels);
+  if (original.word_of_mouth.enabled && !result.word_of_mouth.enabled && removed(original.word_of_mouth.via))
+    result.word_of_mouth = original.word_of_mouth;
+}
+
 const char* kind_name(StrategyEdit::Kind kind) {
   switch (kind) {
     case StrategyEdit::Kind::set: return "set";
@@ -307,6 +327,7 @@ std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::stri
   tree->remove("strategies");
   auto result = load_tree(*tree, file, "", diagnostics, &marks, false);
   if (!result) return {};
+  keep_entries_into_removed(scenario, *result);
   // The edited scenario as text, so that a result file says what actually ran.
   result->source_text = "# scenario '" + scenario.name + "' with strategy '" + strategy_name + "' applied\n" +
                         emit_yaml(*tree);
