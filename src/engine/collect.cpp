@@ -41,18 +41,19 @@ struct CustomerCensus {
     }
   }
 
+  // Adds what a census counts (and only that) from one segment tally to another.
+  static void add_counted(SegmentTally& into, const SegmentTally& from) {
+    into.purchasers += from.purchasers;
+    into.advocates += from.advocates;
+    into.promoters += from.promoters;
+    into.detractors += from.detractors;
+    into.satisfaction_sum += from.satisfaction_sum;
+    into.satisfaction_count += from.satisfaction_count;
+  }
+
   void merge(const CustomerCensus& other) {
     in_progress += other.in_progress;
-    for (size_t s = 0; s < segments.size(); ++s) {
-      SegmentTally& mine = segments[s];
-      const SegmentTally& theirs = other.segments[s];
-      mine.purchasers += theirs.purchasers;
-      mine.advocates += theirs.advocates;
-      mine.promoters += theirs.promoters;
-      mine.detractors += theirs.detractors;
-      mine.satisfaction_sum += theirs.satisfaction_sum;
-      mine.satisfaction_count += theirs.satisfaction_count;
-    }
+    for (size_t s = 0; s < segments.size(); ++s) add_counted(segments[s], other.segments[s]);
     delays.insert(delays.end(), other.delays.begin(), other.delays.end());
     delay_sum += other.delay_sum;
   }
@@ -152,16 +153,7 @@ RunResult Replication::collect() const {
         return left;
       });
   result.in_progress = census.in_progress;
-  for (std::uint32_t s = 0; s < segments; ++s) {
-    SegmentTally& segment = result.segments[s];
-    const SegmentTally& counted = census.segments[s];
-    segment.purchasers = counted.purchasers;
-    segment.advocates = counted.advocates;
-    segment.promoters = counted.promoters;
-    segment.detractors = counted.detractors;
-    segment.satisfaction_sum = counted.satisfaction_sum;
-    segment.satisfaction_count = counted.satisfaction_count;
-  }
+  for (std::uint32_t s = 0; s < segments; ++s) CustomerCensus::add_counted(result.segments[s], census.segments[s]);
   std::vector<float> delays = std::move(census.delays);
   const double delay_sum = census.delay_sum;
   for (const SegmentTally& segment : result.segments) {
