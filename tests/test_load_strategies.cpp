@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "journeysim/load.hpp"
+#include "journeysim/chain.hpp"
 #include "load_test_helpers.hpp"
 
 namespace journeysim {
@@ -72,7 +73,19 @@ TEST(LoadStrategy, ScaleMultipliesAnExistingNumber) {
   EXPECT_EQ(base.scenario->touchpoints[6].experience.mean, 0.5);
 }
 
-TEST(LoadStrategy, RemovingATouchpointRemovesEveryReferenceToIt) {
+// Every flow into a removed touchpoint leads to drop-off: the rows the engine
+// and the analysis use (transition_rows) no longer reach it.
+bool reaches(const Scenario& scenario, const std::string& from, const std::string& to) {
+  const int from_index = scenario.touchpoint_index(from);
+  if (from_index < 0) return false;
+  const Segment everyone = effective_segments(scenario).front();
+  const auto rows = transition_rows(scenario, everyone, scenario.reviews.prior_rating);
+  for (const Outgoing& out : rows[static_cast<size_t>(from_index)])
+    if (scenario.touchpoints[static_cast<size_t>(out.to)].name == to) return true;
+  return false;
+}
+
+TEST(LoadStrategy, RemovingATouchpointSendsEveryoneWhoWouldEnterItToDropOff) {
   Loaded base = load(example_with(R"(  drop_search:
     - {remove: touchpoints.search}
   drop_website:
@@ -85,35 +98,69 @@ TEST(LoadStrategy, RemovingATouchpointRemovesEveryReferenceToIt) {
   const Scenario social = applied(*base.scenario, "drop_social");
   EXPECT_EQ(find_touchpoint(social, "social_ad"), nullptr);
   EXPECT_EQ(social.touchpoints.size(), 7u);
-  // The channel entering at social_ad stays, naming it: its customers drop off at once.
+  EXPECT_EQ(social.removed_touchpoints, std::vector<std::string>{"social_ad"});
+  // The channel entering at social_ad stays, naming it: its customers are aware and drop off at once.
   ASSERT_EQ(social.awareness.channels.size(), 2u);
   EXPECT_EQ(social.awareness.channels[0].via, "social_ad");
   EXPECT_LT(social.touchpoint_index(social.awareness.channels[0].via), 0);
-  EXPECT_EQ(social.awareness.channels[1].via, "search");
-  EXPECT_FALSE(has_transition(social, "social_ad", "website"));
-  EXPECT_FALSE(has_transition(social, "website", "social_ad"));  // that 0.05 becomes drop-off
-  EXPECT_TRUE(has_transition(social, "website", "checkout"));
-  EXPECT_EQ(social.transitions.size(), 12u);
+  EXPECT_FALSE(reaches(social, "website", "social_ad"));  // that 0.05 becomes drop-off
+  EXPECT_TRUE(reaches(social, "website", "checkout"));
+  // The edited text says what ran and loads on its own.
+  EXPECT_NE(social.source_text.find("removed: true"), std::string::npos);
+  Diagnostics again;
+  EXPECT_TRUE(load_scenario_text(social.source_text, "edited.yaml", again)) << again.format();
 
   const Scenario search = applied(*base.scenario, "drop_search");
-  EXPECT_TRUE(search.awareness.initial_via.empty());  // its entry share becomes drop-off
-  ASSERT_EQ(search.awareness.channels.size(), 2u);
-  EXPECT_EQ(search.awareness.channels[0].via, "social_ad");
-  EXPECT_EQ(search.awareness.channels[1].via, "search");
-  EXPECT_FALSE(has_transition(search, "search", "website"));
+  ASSERT_EQ(search.awareness.initial_via.size(), 1u);  // still named: those customers drop off at once
+  EXPECT_LT(search.touchpoint_index(search.awareness.initial_via[0].via), 0);
+  EXPECT_FALSE(reaches(search, "reviews", "search"));
 
   const Scenario website = applied(*base.scenario, "drop_website");
-  EXPECT_TRUE(website.segments[1].transition_scale.empty());  // website->checkout named it
-  for (const auto& t : website.transitions) {
-    EXPECT_NE(t.from, "website");
-    EXPECT_NE(t.to, "website");
+  for (const auto& touchpoint : website.touchpoints) {
+    EXPECT_NE(touchpoint.name, "website");
+    EXPECT_FALSE(reaches(website, touchpoint.name, "website"));
   }
 
   const Scenario referral = applied(*base.scenario, "drop_referral");
   // Word of mouth entered there: still on, its referred customers drop off at once.
   EXPECT_TRUE(referral.word_of_mouth.enabled);
   EXPECT_LT(referral.touchpoint_index(referral.word_of_mouth.via), 0);
-  EXPECT_FALSE(has_transition(referral, "friend_referral", "checkout"));
+}
+
+TEST(LoadStrategy, RemovingTheOnlyEntryTouchpointIsValidAndEditsToItsChannelStick) {
+  Loaded base = load(R"(
+horizon_days: 10
+market: {size: 1000}
+awareness: {channels: [{via: ad, rate: 0.1}]}
+touchpoints:
+  ad: {stage: awareness}
+  buy: {stage: purchase, purchase: {revenue: 1}}
+transitions:
+  ad: {buy: 0.5}
+strategies:
+  drop_ad:
+    - {set: awareness.channels.0.rate, value: 0.2}
+    - {remove: touchpoints.ad}
+)");
+  ASSERT_TRUE(base.scenario) << base.diagnostics.format();
+  const Scenario dropped = applied(*base.scenario, "drop_ad");
+  ASSERT_EQ(dropped.awareness.channels.size(), 1u);
+  EXPECT_EQ(dropped.awareness.channels[0].rate, 0.2);
+  EXPECT_LT(dropped.touchpoint_index("ad"), 0);
+}
+
+TEST(LoadStrategy, RemovedMustBeTrueOrFalse) {
+  Loaded loaded = load(R"(
+horizon_days: 10
+market: {size: 1000}
+awareness: {initial: {share: 1.0, via: {a: 1.0}}}
+touchpoints:
+  a: {stage: awareness, removed: maybe}
+)");
+  EXPECT_FALSE(loaded.scenario);
+  EXPECT_NE(loaded.diagnostics.format().find("s.yaml:6:34: error: touchpoints.a.removed must be true or false"),
+            std::string::npos)
+      << loaded.diagnostics.format();
 }
 
 TEST(LoadStrategy, PathsReachAnyKeyAndListItemsByIndexOrName) {

@@ -18,13 +18,12 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
                                            Diagnostics& diagnostics);
 
 // The scenario with the named strategy's edits applied (set / scale / remove),
-// validated again. A removed touchpoint sends everyone who would enter it to
-// drop-off, as in Markov-chain attribution's removal effect: transitions into
-// it become drop-off, and customers made aware by a channel, initial
-// awareness or word of mouth entering there are aware but drop off at once
-// (those channels stay, with `via` naming the removed touchpoint, which
-// Scenario::touchpoint_index no longer finds). Its own row and segment
-// transition_scale entries naming it go too. Edits apply to the
+// validated again. `remove: touchpoints.X` marks X `removed: true`: it leaves
+// Scenario::touchpoints (listed in removed_touchpoints instead) and everyone
+// who would enter it drops off, as in Markov-chain attribution's removal
+// effect — transitions into it become drop-off, and customers made aware by
+// a channel, initial awareness or word of mouth entering there are aware but
+// drop off at once. Edits apply to the
 // scenario's source_text, so changes made to `scenario` in code are not kept.
 // The result's source_text is the edited YAML (it says what ran); it has no
 // strategies, and locations in messages still point into the original file.

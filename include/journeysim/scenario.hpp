@@ -124,6 +124,10 @@ struct Scenario {
   Awareness awareness;
   WordOfMouth word_of_mouth;
   std::vector<Touchpoint> touchpoints;  // file order; their index is their id everywhere
+  // Touchpoints written with `removed: true` (what a `remove` strategy does):
+  // not in `touchpoints`, but transitions, channels and word of mouth may still
+  // name them; whoever would enter one drops off (its removal effect).
+  std::vector<std::string> removed_touchpoints;
   std::vector<Transition> transitions;  // file order, grouped by `from`
   Reviews reviews;
   Advocacy advocacy;

@@ -269,6 +269,8 @@ bool split_arrow(const std::string& key, std::string& from, std::string& to) {
 bool check_touchpoint_name(const Scenario& scenario, const std::string& name, const std::string& what,
                            const SourceLocation& where, YamlReader& reader) {
   if (scenario.touchpoint_index(name) >= 0) return true;
+  for (const auto& removed : scenario.removed_touchpoints)
+    if (removed == name) return true;  // allowed: its customers drop off
   std::vector<std::string> names;
   for (const auto& touchpoint : scenario.touchpoints) names.push_back(touchpoint.name);
   const std::string match = closest_match(name, names);

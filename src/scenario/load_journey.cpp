@@ -6,7 +6,21 @@
 namespace journeysim::scenario_detail {
 namespace {
 
-const std::vector<std::string> kTouchpointKeys = {"stage", "cost", "experience", "dwell_days", "purchase"};
+const std::vector<std::string> kTouchpointKeys = {"stage", "cost", "experience", "dwell_days", "purchase", "removed"};
+
+// `removed: true|false`; anything else is an error.
+bool read_removed(const MapView& fields, const std::string& what, YamlReader& reader) {
+  const Entry* removed = fields.find("removed");
+  if (removed == nullptr) return false;
+  if (removed->value.IsScalar()) {
+    const std::string& text = removed->value.Scalar();
+    if (text == "true") return true;
+    if (text == "false") return false;
+  }
+  reader.error(reader.where(removed->value),
+               what + ".removed must be true or false (true: nobody can enter it; whoever would, drops off)");
+  return false;
+}
 const std::vector<std::string> kExperienceKeys = {"mean", "sd"};
 const std::vector<std::string> kDwellKeys = {"exponential", "lognormal"};
 const std::vector<std::string> kLognormalKeys = {"mean", "sd"};
@@ -160,6 +174,10 @@ void read_touchpoints(const YAML::Node& node, YamlReader& reader, Scenario& scen
         read_dwell(dwell->value, what + ".dwell_days", reader, touchpoint.dwell);
       if (const Entry* purchase = fields.find("purchase"))
         read_purchase(purchase->value, what + ".purchase", reader, touchpoint);
+      if (read_removed(fields, what, reader)) {
+        scenario.removed_touchpoints.push_back(touchpoint.name);
+        continue;
+      }
     }
     scenario.touchpoints.push_back(std::move(touchpoint));
   }

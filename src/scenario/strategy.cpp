@@ -119,69 +119,6 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
   return {};
 }
 
-void remove_keys(YAML::Node map, const std::vector<std::string>& keys) {
-  for (const auto& key : keys) map.remove(key);
-}
-
-// A removed touchpoint takes every reference to it along: transitions into
-// and out of it, segment scales naming it, channels and initial awareness
-// entering at it, and word of mouth entering at it.
-void remove_touchpoint_references(YAML::Node root, const std::string& name) {
-  if (auto transitions = map_child(root, "transitions"); transitions && transitions->IsMap()) {
-    remove_keys(*transitions, {name});
-    for (auto it = transitions->begin(); it != transitions->end(); ++it)
-      if (it->second.IsMap()) remove_keys(it->second, {name});
-  }
-  if (auto market = map_child(root, "market")) {
-    if (auto segments = map_child(*market, "segments"); segments && segments->IsSequence()) {
-      for (auto segment : *segments) {
-        auto scales = map_child(segment, "transition_scale");
-        if (!scales || !scales->IsMap()) continue;
-        std::vector<std::string> naming;
-        for (auto it = scales->begin(); it != scales->end(); ++it) {
-          std::string from, to;
-          if (split_arrow(it->first.Scalar(), from, to) && (from == name || to == name))
-            naming.push_back(it->first.Scalar());
-        }
-        remove_keys(*scales, naming);
-      }
-    }
-  }
-  if (auto awareness = map_child(root, "awareness")) {
-    if (auto channels = map_child(*awareness, "channels"); channels && channels->IsSequence()) {
-      for (std::size_t i = channels->size(); i-- > 0;) {
-        auto via = map_child((*channels)[i], "via");
-        if (via && via->IsScalar() && via->Scalar() == name) channels->remove(i);
-      }
-    }
-    if (auto initial = map_child(*awareness, "initial"))
-      if (auto via = map_child(*initial, "via"); via && via->IsMap()) remove_keys(*via, {name});
-  }
-  if (auto wom = map_child(root, "word_of_mouth")) {
-    auto via = map_child(*wom, "via");
-    if (via && via->IsScalar() && via->Scalar() == name) root.remove("word_of_mouth");
-  }
-}
-
-// The YAML edit dropped channels and word of mouth entering at a removed
-// touchpoint (so that the edited file validates); put them back, still naming
-// it: their customers become aware and drop off at once, which is what the
-// removal effect measures. Their settings are the original scenario's.
-void keep_entries_into_removed(const Scenario& original, Scenario& result) {
-  auto removed = [&](const std::string& via) {
-    return original.touchpoint_index(via) >= 0 && result.touchpoint_index(via) < 0;
-  };
-  std::vector<AwarenessChannel> channels;
-  auto kept = result.awareness.channels.begin();
-  for (const AwarenessChannel& channel : original.awareness.channels) {
-    if (removed(channel.via)) channels.push_back(channel);
-    else if (kept != result.awareness.channels.end()) channels.push_back(*kept++);
-  }
-  channels.insert(channels.end(), kept, result.awareness.channels.end());
-  result.awareness.channels = std::move(channels);
-  if (original.word_of_mouth.enabled && !result.word_of_mouth.enabled && removed(original.word_of_mouth.via))
-    result.word_of_mouth = original.word_of_mouth;
-}
 
 const char* kind_name(StrategyEdit::Kind kind) {
   switch (kind) {
@@ -230,11 +167,17 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
       return "";
     }
     case StrategyEdit::Kind::remove:
+      // A touchpoint stays, marked removed, so that everything naming it still
+      // loads and sends its customers to drop-off (the removal effect).
+      if (parts.size() == 2 && parts[0] == "touchpoints" && target->node && target->node->IsMap()) {
+        YAML::Node touchpoint = *target->node;
+        touchpoint["removed"] = true;
+        return "";
+      }
       if (target->parent.IsSequence())
         target->parent.remove(target->index);
       else
         target->parent.remove(target->key);
-      if (parts.size() == 2 && parts[0] == "touchpoints") remove_touchpoint_references(root, parts[1]);
       return "";
   }
   return "";
@@ -327,7 +270,6 @@ std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::stri
   tree->remove("strategies");
   auto result = load_tree(*tree, file, "", diagnostics, &marks, false);
   if (!result) return {};
-  keep_entries_into_removed(scenario, *result);
   // The edited scenario as text, so that a result file says what actually ran.
   result->source_text = "# scenario '" + scenario.name + "' with strategy '" + strategy_name + "' applied\n" +
                         emit_yaml(*tree);
