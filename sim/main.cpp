@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <tuple>
 #include <vector>
@@ -29,14 +30,25 @@ constexpr int exit_bad_input = 2;
 using journeysim::Diagnostics;
 using journeysim::Scenario;
 
-// In file order, so a long list reads top to bottom alongside the file.
+// Names in a scenario need not be valid UTF-8; JSON output must be.
+std::string json_text(const nlohmann::json& json) {
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// In file order, so a long list reads top to bottom alongside the file; once
+// each (a strategy reloads the file, which repeats its warnings).
 void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
   std::vector<journeysim::Diagnostic> sorted = diagnostics.all();
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
     return std::tie(a.location.line, a.location.column) < std::tie(b.location.line, b.location.column);
   });
-  for (const auto& diagnostic : sorted)
-    if (!quiet || diagnostic.severity == journeysim::Severity::error) std::cerr << diagnostic.format() << '\n';
+  std::string previous;
+  for (const auto& diagnostic : sorted) {
+    if (quiet && diagnostic.severity != journeysim::Severity::error) continue;
+    std::string line = diagnostic.format();
+    if (line != previous) std::cerr << line << '\n';
+    previous = std::move(line);
+  }
 }
 
 // Loads FILE (and applies --strategy); prints diagnostics. Empty on error.
@@ -48,16 +60,25 @@ std::optional<Scenario> load(const std::string& path, const std::string& strateg
   return scenario;
 }
 
-// Throws std::invalid_argument (exit 2) when FILE's folder does not exist.
-void check_output_folder(const std::string& path) {
+// Throws std::invalid_argument (exit 2) when FILE cannot be an output file:
+// checked before a long run rather than after it.
+void check_output_file(const std::string& path) {
   const auto folder = std::filesystem::absolute(path).parent_path();
   if (!std::filesystem::is_directory(folder))
-    throw std::invalid_argument(fmt::format("cannot write '{}': folder '{}' does not exist", path, folder.string()));
+    throw std::invalid_argument(fmt::format("cannot write '{}': directory '{}' does not exist", path, folder.string()));
+  if (std::filesystem::is_directory(path))
+    throw std::invalid_argument(fmt::format("cannot write '{}': it is a directory; name a file in it", path));
+  if (access(folder.c_str(), W_OK) != 0)
+    throw std::invalid_argument(fmt::format("cannot write '{}': directory '{}' is not writable", path, folder.string()));
 }
 
 void write_output(const std::string& out, const std::string& text) {
-  if (out.empty() || out == "-") std::cout << text;
-  else journeysim::write_text_atomically(out, text);
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return;
+  }
+  check_output_file(out);
+  journeysim::write_text_atomically(out, text);
 }
 
 // A result that could not be written is a failure: scripts read the exit code.
@@ -69,6 +90,17 @@ int finish_output(int code) {
   }
   return code;
 }
+
+// CLI11 would saturate out-of-range numbers silently; a seed must be exact.
+const CLI::Validator whole_number_below_2_64(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (error != std::errc() || end != text.data() + text.size())
+        return "'" + text + "' is not a whole number from 0 to 18446744073709551615";
+      return "";
+    },
+    "UINT64");
 
 struct RunCommand {
   std::string file;
@@ -85,7 +117,7 @@ struct RunCommand {
   int operator()() const {
     auto scenario = load(file, strategy, quiet);
     if (!scenario) return exit_bad_input;
-    if (!out.empty()) check_output_folder(out);  // fail before a long run, not after
+    if (!out.empty()) check_output_file(out);
     journeysim::RunOptions options;
     options.threads = threads;
     options.seed = seed;
@@ -98,7 +130,7 @@ struct RunCommand {
     progress.finish();
     results.strategy = strategy;
     if (!out.empty()) journeysim::write_results_hdf5(results, out);
-    if (json) std::cout << journeysim::results_to_json(results).dump(2) << '\n';
+    if (json) std::cout << json_text(journeysim::results_to_json(results)) << '\n';
     else if (!quiet || out.empty()) std::cout << journeysim::results_to_table(results);
     return 0;
   }
@@ -141,7 +173,7 @@ int main(int argc, char** argv) {
   run->add_option("--threads,-t", run_command.threads, "Worker threads (default: all cores)")
       ->check(CLI::Range(0u, journeysim::max_threads));
   run->add_option("--seed", run_command.seed, "Random seed (overrides the scenario's)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(whole_number_below_2_64);
   run->add_option("--market-size", run_command.market_size, "Potential customers (overrides market.size)")
       ->check(CLI::PositiveNumber);
   run->add_option("--replications,-r", run_command.replications,
@@ -184,7 +216,7 @@ int main(int argc, char** argv) {
       auto scenario = load(file, strategy, false);
       if (!scenario) return exit_bad_input;
       const auto analysis = journeysim::analyze(*scenario);
-      if (json) std::cout << journeysim::analysis_to_json(*scenario, analysis).dump(2) << '\n';
+      if (json) std::cout << json_text(journeysim::analysis_to_json(*scenario, analysis)) << '\n';
       else std::cout << journeysim::analysis_to_table(*scenario, analysis);
       return finish_output(0);
     }

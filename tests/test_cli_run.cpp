@@ -341,3 +341,30 @@ TEST(CliRunStrategy, UnknownStrategyExitsTwoListingTheAvailableOnes) {
   EXPECT_EQ(none.exit_code, 2) << none;
   EXPECT_TRUE(contains(none.err, "fix_support")) << none;
 }
+
+namespace {
+
+TEST(CliUsage, SeedsBeyondSixtyFourBitsAreRefusedNotSaturated) {
+  for (const char* seed : {"18446744073709551616", "99999999999999999999999", "12abc"}) {
+    const CliResult r = run_cli({"run", scenario_path("funnel.yaml"), "--market-size", "1000", "--seed", seed});
+    ASSERT_TRUE(r.exited()) << r;
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "is not a whole number")) << r;
+  }
+  const json top = parse_json(
+      run_cli({"run", scenario_path("funnel.yaml"), "--market-size", "1000", "--json", "--seed", "18446744073709551615"}));
+  EXPECT_EQ(top.at("seed").get<std::uint64_t>(), 18446744073709551615ull);
+}
+
+TEST(CliRunStrategy, WarningsArePrintedOnceWhenAStrategyReloadsTheFile) {
+  TempDir dir;
+  const std::string file = dir.write("w.yaml", tiny_with_warning());
+  const CliResult r = run_cli({"analyze", file, "--strategy", "better_site"});
+  ASSERT_TRUE(r.exited()) << r;
+  EXPECT_EQ(r.exit_code, 0) << r;
+  const auto first = r.err.find("lonely");
+  ASSERT_NE(first, std::string::npos) << r;
+  EXPECT_EQ(r.err.find("lonely", r.err.find('\n', first)), std::string::npos) << r;
+}
+
+}  // namespace

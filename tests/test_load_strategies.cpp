@@ -277,3 +277,27 @@ TEST(LoadStrategy, UnknownStrategyNamesListTheAvailableOnes) {
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(LoadStrategy, EditsThroughAYamlAliasAreRefusedRatherThanChangingEveryUse) {
+  Loaded loaded = load(R"(
+horizon_days: 10
+market: {size: 1000}
+awareness: {initial: {share: 1.0, via: {ad: 1.0}}}
+touchpoints:
+  ad: {stage: awareness, cost: &c 1.0}
+  site: {stage: purchase, cost: *c, purchase: {revenue: 1}}
+transitions:
+  ad: {site: 0.5}
+strategies:
+  cheap_ad: [{scale: touchpoints.ad.cost, by: 0.5}]
+)");
+  EXPECT_FALSE(loaded.scenario);
+  EXPECT_NE(loaded.diagnostics.format().find("is shared with another place through a YAML alias"), std::string::npos)
+      << loaded.diagnostics.format();
+}
+
+}  // namespace
+}  // namespace journeysim

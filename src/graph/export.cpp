@@ -236,7 +236,7 @@ std::string graph_to_json(const Scenario& scenario) {
                                    {"touchpoints", std::move(touchpoints)},
                                    {"transitions", std::move(transitions)},
                                    {"entries", std::move(entries)}};
-  return document.dump(2);
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
 }
 
 }  // namespace journeysim

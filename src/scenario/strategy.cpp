@@ -120,6 +120,16 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
 }
 
 
+// How many times `node` occurs in the tree (more than once: through aliases).
+int appearances(const YAML::Node& tree, const YAML::Node& node) {
+  int count = tree.is(node) ? 1 : 0;
+  if (tree.IsMap())
+    for (auto it = tree.begin(); it != tree.end(); ++it) count += appearances(it->second, node);
+  else if (tree.IsSequence())
+    for (const auto& item : tree) count += appearances(item, node);
+  return count;
+}
+
 const char* kind_name(StrategyEdit::Kind kind) {
   switch (kind) {
     case StrategyEdit::Kind::set: return "set";
@@ -138,6 +148,10 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
   std::string problem;
   auto target = resolve(root, parts, edit.kind == StrategyEdit::Kind::set, problem);
   if (!target) return "'" + edit.path + "' names nothing: " + problem;
+  // Edits change the tree in place: through a YAML alias they would change every use.
+  if ((target->node && appearances(root, *target->node) > 1) || appearances(root, target->parent) > 1)
+    return "'" + edit.path + "' is shared with another place through a YAML alias (&anchor / *alias), so an edit "
+           "would change both; write the value out in full where this strategy should change it";
 
   switch (edit.kind) {
     case StrategyEdit::Kind::set: {
