@@ -301,3 +301,36 @@ strategies:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(LoadLimits, SizesTheEngineCannotRunAreErrorsWithTheirPlace) {
+  Loaded loaded = load(R"(horizon_days: 5e8
+market: {size: 18446744073709551615}
+awareness: {initial: {share: 1.0, via: {a: 1.0}}}
+touchpoints:
+  a: {stage: awareness}
+)");
+  EXPECT_FALSE(loaded.scenario);
+  const std::string text = loaded.diagnostics.format();
+  EXPECT_NE(text.find("s.yaml:1:15: error: horizon_days is 500000000; at most 10000000"), std::string::npos) << text;
+  EXPECT_NE(text.find("s.yaml:2:16: error: market.size is 18446744073709551615; one run simulates at most"),
+            std::string::npos)
+      << text;
+
+  Loaded fine_steps = load(R"(horizon_days: 100
+step_days: 0.00000001
+market: {size: 100}
+awareness: {initial: {share: 1.0, via: {a: 1.0}}}
+touchpoints:
+  a: {stage: awareness}
+)");
+  EXPECT_FALSE(fine_steps.scenario);
+  EXPECT_NE(fine_steps.diagnostics.format().find("s.yaml:2:12: error: horizon_days / step_days makes more than"),
+            std::string::npos)
+      << fine_steps.diagnostics.format();
+}
+
+}  // namespace
+}  // namespace journeysim

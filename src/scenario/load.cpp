@@ -123,8 +123,20 @@ void read_market(const Entry& section, YamlReader& reader, Scenario& scenario) {
   if (!market.is_map) return;
   if (reader.require(market, "size", "market", reader.where_key(section),
                      "add `size:` with the number of potential customers, e.g. size: 1000000"))
-    if (auto size = reader.whole_number(market.find("size")->value, "market.size", 1)) scenario.market_size = *size;
-  if (const Entry* segments = market.find("segments")) read_segments(*segments, reader, scenario);
+    if (auto size = reader.whole_number(market.find("size")->value, "market.size", 1)) {
+      scenario.market_size = *size;
+      // The engine numbers customers in 32 bits.
+      if (*size > 4'294'967'294ull)
+        reader.error(reader.where(market.find("size")->value),
+                     "market.size is " + std::to_string(*size) +
+                         "; one run simulates at most 4294967294 customers, so lower it");
+    }
+  if (const Entry* segments = market.find("segments")) {
+    read_segments(*segments, reader, scenario);
+    if (scenario.segments.size() > 255)
+      reader.error(reader.where_key(*segments), "market.segments has " + std::to_string(scenario.segments.size()) +
+                                                     " segments; at most 255 are supported, so merge some");
+  }
 }
 
 void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, Places& places) {
@@ -304,6 +316,13 @@ void read_scenario(const YAML::Node& root, YamlReader& reader, Scenario& scenari
     if (auto value = reader.number(top, "horizon_days", "horizon_days", Range::positive))
       scenario.horizon_days = *value;
   if (auto value = reader.number(top, "step_days", "step_days", Range::positive)) scenario.step_days = *value;
+  // Days and steps are counted in 32 bits, and daily series are kept in memory.
+  if (scenario.horizon_days > 1e7)
+    reader.error(reader.where(top.find("horizon_days")->value),
+                 "horizon_days is " + format_number(scenario.horizon_days) + "; at most 10000000 days are supported");
+  else if (scenario.horizon_days / scenario.step_days > 1e9)
+    reader.error(reader.where(top.find(top.find("step_days") ? "step_days" : "horizon_days")->value),
+                 "horizon_days / step_days makes more than 1000000000 synchronisation steps; raise step_days");
 
   // Touchpoints first: every other section refers to them by name.
   if (reader.require(top, "touchpoints", "the scenario", places.root,
