@@ -113,7 +113,7 @@ TEST(IoSummary, ThreeReplicationsMeanAndInterval) {
   EXPECT_NEAR(conversion.mean, 0.2, 1e-15);
   ASSERT_TRUE(conversion.low && conversion.high);
   const double half = kT975Df2 * 0.1 / std::sqrt(3.0);
-  EXPECT_NEAR(*conversion.low, 0.2 - half, 1e-12);
+  EXPECT_NEAR(*conversion.low, std::max(0.0, 0.2 - half), 1e-12);  // a rate: clipped at 0
   EXPECT_NEAR(*conversion.high, 0.2 + half, 1e-12);
   // Purchasers 10, 20, 30: mean 20, sd 10.
   const Interval& purchasers = find_metric(m, "purchasers").value;

@@ -90,7 +90,7 @@ struct Interval {
 struct Metric {
   std::string key;    // JSON key, e.g. "conversion_rate"
   std::string label;  // for tables, e.g. "Conversion rate"
-  std::string unit;   // "", "%", "days", "money", "count"
+  std::string unit;   // "" (in [0, 1]), "%", "score" (NPS), "days", "money", "count"
   Interval value;
 };
 

@@ -42,7 +42,7 @@ SegmentEntries segment_entries(const Scenario& scenario, const Segment& segment)
     const double hazard = total_rate * segment.awareness_multiplier;
     channel_aware = market * (1.0 - awareness.initial_share) * -std::expm1(-hazard * scenario.horizon_days);
     for (const AwarenessChannel& channel : awareness.channels)
-      enter(channel.via, channel_aware * channel.rate / total_rate);
+      enter(channel.via, channel_aware * (channel.rate / total_rate));  // no overflow for huge rates
   }
   result.aware = initially_aware + channel_aware;
   return result;

@@ -17,7 +17,7 @@ double safe_div(double num, double den);
 struct MetricDef {
   const char* key;    // JSON key and HDF5 dataset name
   const char* label;  // for tables
-  const char* unit;   // "", "%", "days", "money", "count"
+  const char* unit;   // "" (in [0, 1]), "%", "score" (NPS), "days", "money", "count"
   double (*value)(const Results& results, const RunResult& run);
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -37,7 +38,7 @@ const std::vector<MetricDef>& metric_definitions() {
       {"advocates", "Advocates", "count", [](const R&, const Run& r) { return d(r.advocates); }},
       {"advocacy_rate", "Advocacy rate (of purchasers)", "%",
        [](const R&, const Run& r) { return safe_div(d(r.advocates), d(r.purchasers)); }},
-      {"nps", "NPS", "",
+      {"nps", "NPS", "score",
        [](const R&, const Run& r) {
          return 100.0 * safe_div(d(r.promoters) - d(r.detractors), d(r.purchasers));
        }},
@@ -170,11 +171,22 @@ Interval confidence_interval(const std::vector<double>& values) {
   return out;
 }
 
+// A t-interval can reach past what a metric can be (a rate below 0 with few
+// replications); its bounds are clipped to the metric's range.
+void clip_to_range(Interval& value, const std::string& unit) {
+  double low = 0.0, high = std::numeric_limits<double>::infinity();
+  if (unit == "%" || unit.empty()) high = 1.0;  // rates; satisfaction and rating in [0, 1]
+  if (unit == "score") low = -100.0, high = 100.0;
+  if (value.low) value.low = std::clamp(*value.low, low, high);
+  if (value.high) value.high = std::clamp(*value.high, low, high);
+}
+
 std::vector<Metric> summarize(const Results& results) {
   std::vector<Metric> metrics;
   for (const io_detail::MetricDef& def : io_detail::metric_definitions()) {
-    metrics.push_back(Metric{def.key, def.label, def.unit,
-                             confidence_interval(io_detail::metric_per_run(results, def))});
+    Interval value = confidence_interval(io_detail::metric_per_run(results, def));
+    clip_to_range(value, def.unit);
+    metrics.push_back(Metric{def.key, def.label, def.unit, value});
   }
   return metrics;
 }

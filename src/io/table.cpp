@@ -44,7 +44,8 @@ std::string format_value(double x, const std::string& unit) {
   if (unit == "money") return grouped(x, 2);
   if (unit == "days") return grouped(x, 2) + " d";
   if (unit == "count") return format_count(x);
-  return grouped(x, std::fabs(x) >= 1.0 ? 1 : 3);  // NPS -6.2; satisfaction 0.790
+  if (unit == "score") return grouped(x, 1);  // NPS
+  return grouped(x, 3);                      // satisfaction, rating
 }
 
 std::string format_interval(const Interval& value, const std::string& unit) {
