@@ -351,9 +351,20 @@ strategies:
   ASSERT_TRUE(removed) << diagnostics.format();
   EXPECT_NEAR(analyze(scenario).conversion_probability, 0.3, 1e-12);
   EXPECT_NEAR(analyze(*removed).conversion_probability, 0.1, 1e-12);
-  const RunResult run = run_scenario(*removed, {}).runs.at(0);
+  const Results results = run_scenario(*removed, {});
+  const RunResult& run = results.runs.at(0);
   EXPECT_EQ(run.aware, 100000u);
   EXPECT_WITHIN_SE(static_cast<double>(run.purchasers) / 1e5, 0.1, std::sqrt(0.09 / 1e5), 4.0);
+  // The ad's half is counted where it left: dropped on entry.
+  ASSERT_EQ(results.entries.at(0), "initial");
+  const int search = removed->touchpoint_index("search");
+  EXPECT_EQ(run.entry_dropoffs.at(0) + run.touchpoint_visits.at(static_cast<size_t>(search)), 100000u);
+  EXPECT_WITHIN_SE(static_cast<double>(run.entry_dropoffs[0]), 50000.0, std::sqrt(25000.0), 4.0);
+  bool listed = false;
+  const nlohmann::json json = results_to_json(results);
+  for (const auto& flow : json.at("flows"))
+    listed |= flow.at("from") == "initial" && flow.at("to") == "drop-off" && flow.at("dropoff") == true;
+  EXPECT_TRUE(listed);
 }
 
 }  // namespace

@@ -74,6 +74,9 @@ struct RunResult {
   std::vector<std::uint64_t> touchpoint_dropoffs;   // [touchpoint]
   std::vector<std::uint64_t> touchpoint_purchases;  // [touchpoint]
   std::vector<std::uint64_t> flow_traversals;       // [flow], parallel to Results::flows
+  // [entry], parallel to Results::entries: made aware but entering nothing —
+  // the part of awareness.initial.via left unassigned, or a removed touchpoint.
+  std::vector<std::uint64_t> entry_dropoffs;
   std::vector<SegmentTally> segments;               // [segment]
   DailySeries series;
 
@@ -109,6 +112,7 @@ struct Results {
   std::vector<std::string> channels;       // awareness channels, by `via`
   std::vector<std::string> segments;
   std::vector<FlowLink> flows;
+  std::vector<std::string> entries;  // "initial", "channel:<via>" per channel, "word_of_mouth"
   std::vector<RunResult> runs;  // one per replication
   double wall_seconds = 0.0;    // all replications, simulation only
 

@@ -94,6 +94,7 @@ RunResult Replication::collect() const {
     add_into(total.visits, tally.visits);
     add_into(total.purchases, tally.purchases);
     add_into(total.dropoffs, tally.dropoffs);
+    add_into(total.entry_dropoffs, tally.entry_dropoffs);
     add_into(total.flows, tally.flows);
     add_into(total.day_aware, tally.day_aware);
     add_into(total.day_purchases, tally.day_purchases);
@@ -124,6 +125,7 @@ RunResult Replication::collect() const {
   result.touchpoint_purchases.assign(touchpoints_, 0);
   result.touchpoint_dropoffs.assign(total.dropoffs.begin(), total.dropoffs.end());
   result.flow_traversals.assign(total.flows.begin(), total.flows.end());
+  result.entry_dropoffs.assign(total.entry_dropoffs.begin(), total.entry_dropoffs.end());
   result.segments.assign(segments, {});
   for (std::uint32_t s = 0; s < segments; ++s) {
     SegmentTally& segment = result.segments[s];

@@ -69,6 +69,9 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   for (const auto& channel : scenario.awareness.channels) results.channels.push_back(channel.via);
   for (const auto& segment : effective_segments(scenario)) results.segments.push_back(segment.name);
   results.flows = model.flows();
+  results.entries.push_back("initial");  // entry nodes, in the compiled model's order
+  for (const auto& channel : scenario.awareness.channels) results.entries.push_back("channel:" + channel.via);
+  results.entries.push_back("word_of_mouth");
 
   engine::CustomerStore store(market_size);
   // Honour the request even above the core count (TBB would cap it, with a warning).

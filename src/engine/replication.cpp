@@ -242,6 +242,7 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     const Outcome& next = model_.choose(segment, node, draws.bits(Slot::choice));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
+      else ++tally.entry_dropoffs[node - touchpoints_];
       store_.hot[id].flags |= CustomerFlag::finished;
       store_.hot[id].events = events;
       const double journey = time - store_.hot[id].aware_time;

@@ -37,6 +37,7 @@ struct Tally {
       : visits(std::size_t{shape.segments} * shape.touchpoints),
         purchases(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
+        entry_dropoffs(shape.entries),
         flows(shape.flows),
         day_aware(std::size_t{shape.entries} * shape.days),
         day_purchases(shape.days),
@@ -56,6 +57,7 @@ struct Tally {
   Counters visits;     // [segment × touchpoint]
   Counters purchases;  // [segment × touchpoint]
   Counters dropoffs;   // [touchpoint]
+  Counters entry_dropoffs;  // [entry node]: aware, but entered no touchpoint
   Counters flows;      // [flow]
 
   // Shared influences since the last synchronisation (folded in and zeroed there).

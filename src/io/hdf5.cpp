@@ -5,7 +5,8 @@
 //   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (NaN when
 //                there is no interval), label, unit
 //   /touchpoints name[T], cost_per_visit[T], visits/dropoffs/purchases[R×T] (uint64)
-//   /flows       from[F], to[F], entry[F] (uint8), traversals[R×F] (uint64)
+//   /flows       from[F], to[F], entry[F] (uint8), traversals[R×F] (uint64),
+//                entry_names[E], entry_dropoffs[R×E] (uint64)
 //   /series      day[D], <series>[R×D], channels[C], newly_aware_by_channel[R×C×D]
 //   /segments    name[S], <tally>[R×S]
 // Timing is only ever an attribute, so datasets of runs with different
@@ -208,6 +209,13 @@ void write_flows(H5::H5File& file, const Results& results) {
   array_dataset(group, "traversals", {runs_of(results), n},
                 per_run_matrix<std::uint64_t>(results, n, [](const RunResult& r, std::size_t f) {
                   return at_or_zero(r.flow_traversals, f);
+                }));
+  // Aware customers who entered no touchpoint, per entry (initial, channels, word of mouth).
+  const std::size_t entries = results.entries.size();
+  strings_dataset(group, "entry_names", results.entries);
+  array_dataset(group, "entry_dropoffs", {runs_of(results), entries},
+                per_run_matrix<std::uint64_t>(results, entries, [](const RunResult& r, std::size_t e) {
+                  return at_or_zero(r.entry_dropoffs, e);
                 }));
 }
 

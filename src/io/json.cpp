@@ -86,6 +86,16 @@ json flows_json(const Results& results) {
                        {"dropoff", false},
                        {"traversals", number(traversals, true)}});
   }
+  for (std::size_t e = 0; e < results.entries.size(); ++e) {
+    const double dropoffs = mean_over_runs(
+        results, e, [](const RunResult& r) -> const auto& { return r.entry_dropoffs; });
+    if (dropoffs <= 0.0) continue;
+    out.push_back(json{{"from", results.entries[e]},
+                       {"to", "drop-off"},
+                       {"entry", true},
+                       {"dropoff", true},
+                       {"traversals", number(dropoffs, true)}});
+  }
   for (std::size_t t = 0; t < results.touchpoints.size(); ++t) {
     const double dropoffs = mean_over_runs(
         results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_dropoffs; });

@@ -210,7 +210,15 @@ std::string touchpoints_section(const Results& results) {
              format_count(purchases_total), "", grouped(cost_total, 2)});
   const std::string note =
       results.runs.size() > 1 ? " (means over replications)" : "";
-  return "Touchpoints" + note + "\n" + table.render();
+  std::string dropped;
+  for (std::size_t e = 0; e < results.entries.size(); ++e) {
+    const double count = mean_over_runs(
+        results, e, [](const RunResult& r) -> const auto& { return r.entry_dropoffs; });
+    if (count > 0.0)
+      dropped += fmt::format("  {} aware through {} entered no touchpoint (dropped off at once)\n",
+                             format_count(count), results.entries[e]);
+  }
+  return "Touchpoints" + note + "\n" + table.render() + dropped;
 }
 
 std::string segments_section(const Results& results) {
