@@ -403,3 +403,30 @@ transitions:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(GraphValidate, ALoopThatClosesOnlyAtAnExtremeRatingIsAWarning) {
+  Diagnostics diagnostics;
+  const auto scenario = load_scenario_text(R"(horizon_days: 30
+market: {size: 1000}
+awareness: {initial: {share: 1.0, via: {a: 1.0}}}
+touchpoints:
+  a: {stage: awareness}
+  b: {stage: purchase, purchase: {revenue: 1}, experience: 1.0}
+transitions:
+  a: {b: {p: 0.8, rating_elasticity: 2}}
+  b: {a: 1.0}
+reviews: {post_probability: 1.0, prior: {rating: 0.5, weight: 1}}
+)",
+                                           "loop.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.format();
+  EXPECT_NE(diagnostics.format().find("loop.yaml:8:7: warning: if the public rating reaches 1, touchpoints a, b "
+                                      "form a closed loop"),
+            std::string::npos)
+      << diagnostics.format();
+}
+
+}  // namespace
+}  // namespace journeysim

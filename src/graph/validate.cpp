@@ -74,6 +74,26 @@ void check_closed_sets(const Scenario& scenario, Diagnostics& diagnostics) {
   }
 }
 
+// Rating-elastic rows move with the public rating, which stays in [0, 1]:
+// a row that only closes at an extreme rating is a warning (customers caught
+// there loop until the per-customer event cap truncates them).
+void check_closed_sets_at_extreme_ratings(const Scenario& scenario, Diagnostics& diagnostics) {
+  if (!has_rating_elasticity(scenario) || !scenario.reviews.enabled) return;
+  std::vector<Segment> segments = scenario.segments;
+  if (segments.empty()) segments.push_back(Segment{});
+  std::vector<std::vector<int>> reported =
+      find_closed_sets(transition_rows(scenario, Segment{}, scenario.reviews.prior_rating));
+  for (const Segment& segment : segments)
+    for (const double rating : {0.0, 1.0})
+      for (const auto& members : find_closed_sets(transition_rows(scenario, segment, rating))) {
+        if (std::find(reported.begin(), reported.end(), members) != reported.end()) continue;
+        reported.push_back(members);
+        diagnostics.warning(row_location(scenario, members.front()),
+                            fmt::format("if the public rating reaches {:.0f}, {}", rating,
+                                        closed_set_message(scenario, members)));
+      }
+}
+
 void check_reachability(const Scenario& scenario, Diagnostics& diagnostics) {
   const std::vector<int> entries = entry_touchpoints(scenario);
   // No entry at all is the loader's error ("no way to become aware"); warning
@@ -115,6 +135,7 @@ void check_reachability(const Scenario& scenario, Diagnostics& diagnostics) {
 
 void validate_graph(const Scenario& scenario, Diagnostics& diagnostics) {
   check_closed_sets(scenario, diagnostics);
+  check_closed_sets_at_extreme_ratings(scenario, diagnostics);
   check_reachability(scenario, diagnostics);
 }
 
