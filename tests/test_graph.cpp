@@ -430,3 +430,30 @@ reviews: {post_probability: 1.0, prior: {rating: 0.5, weight: 1}}
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(GraphDot, BackslashesInNamesAreEscapedAndRemovedEntriesLeadToDropOff) {
+  Diagnostics diagnostics;
+  const auto scenario = load_scenario_text(R"(horizon_days: 10
+market: {size: 100}
+awareness: {channels: [{via: "a\\b", rate: 0.1}, {via: ad, rate: 0.1}]}
+touchpoints:
+  "a\\b": {stage: awareness}
+  ad: {stage: awareness, removed: true}
+)",
+                                           "bs.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.format();
+  const std::string dot = graph_to_dot(*scenario);
+  EXPECT_NE(dot.find("\"a\\\\b\" [label="), std::string::npos) << dot;  // "a\\b": a quoted, escaped id
+  EXPECT_EQ(dot.find("\"a\\b\" [label="), std::string::npos) << dot;
+  EXPECT_NE(dot.find("->\"drop-off\" [label=\"ad (removed)\""), std::string::npos) << dot;
+  const auto json = nlohmann::json::parse(graph_to_json(*scenario));
+  EXPECT_EQ(json.at("removed_touchpoints"), nlohmann::json::array({"ad"}));
+  EXPECT_EQ(json.at("entries").at(1).at("removed"), true);
+  EXPECT_EQ(json.at("entries").at(0).at("removed"), false);
+}
+
+}  // namespace
+}  // namespace journeysim

@@ -64,7 +64,10 @@ class DotBuilder {
     // Touchpoint names are user text; extra nodes must never merge with one.
     std::string id = wanted_id;
     for (int suffix = 2; !ids_.insert(id).second; ++suffix) id = fmt::format("{}#{}", wanted_id, suffix);
-    return boost::add_vertex(DotVertex{id, std::move(attributes)}, dot_);
+    // write_graphviz quotes ids and escapes their quotes, but not backslashes.
+    std::string escaped;
+    for (char c : id) escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    return boost::add_vertex(DotVertex{escaped, std::move(attributes)}, dot_);
   }
 
   void add_touchpoint(const TouchpointVertex& vertex, size_t index) {
@@ -102,12 +105,17 @@ class DotBuilder {
     for (size_t i = 0; i < scenario_.touchpoints.size(); ++i)
       if (graph[i].dropoff > dropoff_shown_above) leaking.push_back(i);
     if (leaking.empty()) return;
-    dropoff_vertex_ = add_vertex("drop-off", "[label=\"drop-off\", shape=box, style=dashed]");
+    add_dropoff_vertex();
     for (size_t i : leaking)
       boost::add_edge(i, dropoff_vertex_,
                       DotEdge{fmt::format("[label={}, style=dashed, color=gray50]",
                                           dot_label({format_probability(graph[i].dropoff)}))},
                       dot_);
+  }
+
+  void add_dropoff_vertex() {
+    if (dropoff_vertex_ == no_vertex)
+      dropoff_vertex_ = add_vertex("drop-off", "[label=\"drop-off\", shape=box, style=dashed]");
   }
 
   void add_entries() {
@@ -133,15 +141,21 @@ class DotBuilder {
 
   size_t add_entry_vertex(const std::string& id, const std::vector<std::string>& lines) {
     const size_t vertex =
-        add_vertex(id, fmt::format("[label={}, shape=cds, style=filled, fillcolor=\"#d8ecd0\"]",
-                                   dot_label(lines)));
+        add_vertex(id, fmt::format("[label={}, shape=cds, style=filled, fillcolor=\"#d8ecd0\"]", dot_label(lines)));
     entry_vertices_.push_back(vertex);
     return vertex;
   }
 
   void add_entry_edge(size_t source, const std::string& via, const std::string& label) {
     const int target = scenario_.touchpoint_index(via);
-    if (target < 0) return;  // removed by a strategy
+    if (target < 0) {  // a removed touchpoint: its customers drop off at once
+      add_dropoff_vertex();
+      boost::add_edge(source, dropoff_vertex_,
+                      DotEdge{fmt::format("[label={}, style=dashed, color=\"#b22222\"]",
+                                          dot_label({via + " (removed)"}))},
+                      dot_);
+      return;
+    }
     const std::string attributes =
         label.empty() ? "[color=\"#3c8d2f\"]"
                       : fmt::format("[label={}, color=\"#3c8d2f\"]", dot_label({label}));
@@ -219,21 +233,23 @@ std::string graph_to_json(const Scenario& scenario) {
 
   nlohmann::json entries = nlohmann::json::array();
   const Awareness& awareness = scenario.awareness;
+  // `removed`: the via names a removed touchpoint, so these customers drop off at once.
+  auto entry = [&](nlohmann::json item, const std::string& via) {
+    item["via"] = via;
+    item["removed"] = scenario.touchpoint_index(via) < 0;
+    entries.push_back(std::move(item));
+  };
   if (awareness.initial_share > 0.0)
-    for (const EntryShare& entry : awareness.initial_via)
-      entries.push_back({{"kind", "initial"},
-                         {"via", entry.via},
-                         {"share", entry.share},
-                         {"initial_share", awareness.initial_share}});
+    for (const EntryShare& initial : awareness.initial_via)
+      entry({{"kind", "initial"}, {"share", initial.share}, {"initial_share", awareness.initial_share}}, initial.via);
   for (const AwarenessChannel& channel : awareness.channels)
-    entries.push_back({{"kind", "channel"}, {"via", channel.via}, {"rate", channel.rate}});
+    entry({{"kind", "channel"}, {"rate", channel.rate}}, channel.via);
   if (scenario.word_of_mouth.enabled)
-    entries.push_back({{"kind", "word_of_mouth"},
-                       {"via", scenario.word_of_mouth.via},
-                       {"rate", scenario.word_of_mouth.rate}});
+    entry({{"kind", "word_of_mouth"}, {"rate", scenario.word_of_mouth.rate}}, scenario.word_of_mouth.via);
 
   const nlohmann::json document = {{"name", scenario.name},
                                    {"touchpoints", std::move(touchpoints)},
+                                   {"removed_touchpoints", scenario.removed_touchpoints},
                                    {"transitions", std::move(transitions)},
                                    {"entries", std::move(entries)}};
   return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // names need not be UTF-8
