@@ -334,3 +334,19 @@ touchpoints:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(LoadText, BytesThatAreNotUtf8AreAnErrorAtTheirPlace) {
+  Loaded loaded = load("horizon_days: 10\nmarket: {size: 100}\ntouchpoints:\n  caf\xe9: {stage: awareness}\n");
+  EXPECT_FALSE(loaded.scenario);
+  EXPECT_NE(loaded.diagnostics.format().find("s.yaml:4:6: error: this byte is not valid UTF-8"), std::string::npos)
+      << loaded.diagnostics.format();
+  Loaded fine = load("horizon_days: 10\nmarket: {size: 100}\nawareness: {initial: {share: 1.0, via: {café: 1.0}}}\n"
+                     "touchpoints:\n  café: {stage: awareness}\n");
+  EXPECT_TRUE(fine.scenario) << fine.diagnostics.format();
+}
+
+}  // namespace
+}  // namespace journeysim

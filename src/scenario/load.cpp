@@ -399,10 +399,35 @@ std::optional<Scenario> load_tree(const YAML::Node& root, const std::string& fil
   return scenario;
 }
 
+// The position of the first byte that is not valid UTF-8, if any. YAML is
+// UTF-8; names with stray bytes would break JSON output and HDF5 readers.
+std::optional<SourceLocation> first_invalid_utf8(const std::string& text, const std::string& file) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3 : (byte >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (!valid) return SourceLocation{file, line, column};
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 }  // namespace scenario_detail
 
 std::optional<Scenario> load_scenario_text(const std::string& text, const std::string& file_name,
                                            Diagnostics& diagnostics) {
+  if (auto where = scenario_detail::first_invalid_utf8(text, file_name)) {
+    diagnostics.error(*where, "this byte is not valid UTF-8; save the scenario as UTF-8 text");
+    return {};
+  }
   auto root = scenario_detail::parse_yaml(text, file_name, diagnostics);
   if (!root) return {};
   return scenario_detail::load_tree(*root, file_name, text, diagnostics, nullptr, true);
