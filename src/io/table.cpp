@@ -131,9 +131,7 @@ std::string header(const Results& results) {
   const std::size_t runs = results.runs.size();
   const std::string facts = fmt::format(
       "market {} · horizon {} days · step {} d · seed {} · {} replication{} · {} thread{}",
-      grouped(static_cast<double>(results.market_size), 0), grouped(results.horizon_days, 
-      std::floor(results.horizon_days) == results.horizon_days ? 0 : 1),
-      results.step_days, results.seed, runs, runs == 1 ? "" : "s", results.threads,
+      grouped(static_cast<double>(results.market_size), 0), results.horizon_days, results.step_days, results.seed, runs, runs == 1 ? "" : "s", results.threads,
       results.threads == 1 ? "" : "s");
   std::string out = title + "\n" + facts + "\n";
   if (!results.scenario_path.empty()) out += "scenario file " + results.scenario_path + "\n";
