@@ -369,3 +369,25 @@ strategies:
 
 }  // namespace
 }  // namespace journeysim
+
+namespace journeysim {
+namespace {
+
+TEST(EngineOutputs, TwoChannelsIntoOneTouchpointKeepDistinctNames) {
+  const Scenario scenario = testing::load_yaml(R"(
+horizon_days: 10
+market: {size: 1000}
+awareness: {channels: [{via: a, rate: 0.1}, {via: a, rate: 0.2}]}
+touchpoints:
+  a: {stage: awareness}
+)");
+  const Results results = run_scenario(scenario, {});
+  EXPECT_EQ(results.channels, (std::vector<std::string>{"a", "a#2"}));
+  ASSERT_GE(results.flows.size(), 2u);
+  EXPECT_EQ(results.flows[0].from, "channel:a");
+  EXPECT_EQ(results.flows[1].from, "channel:a#2");
+  EXPECT_EQ(results.entries, (std::vector<std::string>{"initial", "channel:a", "channel:a#2", "word_of_mouth"}));
+}
+
+}  // namespace
+}  // namespace journeysim

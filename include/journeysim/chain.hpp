@@ -42,6 +42,10 @@ std::vector<std::vector<Outgoing>> transition_rows(const Scenario& scenario, con
 // rating / prior rating, or 1 when there is no prior to compare with.
 double relative_rating(const Scenario& scenario, double rating);
 
+// A name per awareness channel: its `via`, numbered when several channels
+// enter at the same touchpoint ("search", "search#2"), so outputs can tell them apart.
+std::vector<std::string> channel_names(const Scenario& scenario);
+
 // Does any row depend on the public rating?
 bool has_rating_elasticity(const Scenario& scenario);
 

@@ -109,7 +109,7 @@ struct Results {
   unsigned threads = 0;
   std::vector<std::string> touchpoints;
   std::vector<double> touchpoint_cost;     // per visit
-  std::vector<std::string> channels;       // awareness channels, by `via`
+  std::vector<std::string> channels;       // awareness channels, by `via` ("via#2" for a second one)
   std::vector<std::string> segments;
   std::vector<FlowLink> flows;
   std::vector<std::string> entries;  // "initial", "channel:<via>" per channel, "word_of_mouth"

@@ -67,8 +67,9 @@ CompiledModel::CompiledModel(const Scenario& scenario)
     initial_targets.push_back(target);
     initial_shares.push_back(entry.share);
   }
-  for (const auto& channel : scenario.awareness.channels)
-    channel_targets.push_back(entry_target("channel:" + channel.via, channel.via));
+  const auto names = channel_names(scenario);
+  for (size_t c = 0; c < names.size(); ++c)
+    channel_targets.push_back(entry_target("channel:" + names[c], scenario.awareness.channels[c].via));
   const Outcome word_of_mouth_target = scenario.word_of_mouth.enabled
                                            ? entry_target("word_of_mouth", scenario.word_of_mouth.via)
                                            : Outcome{dropoff_node, 0};

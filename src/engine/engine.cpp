@@ -66,11 +66,11 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     results.touchpoints.push_back(touchpoint.name);
     results.touchpoint_cost.push_back(touchpoint.cost);
   }
-  for (const auto& channel : scenario.awareness.channels) results.channels.push_back(channel.via);
+  results.channels = channel_names(scenario);
   for (const auto& segment : effective_segments(scenario)) results.segments.push_back(segment.name);
   results.flows = model.flows();
   results.entries.push_back("initial");  // entry nodes, in the compiled model's order
-  for (const auto& channel : scenario.awareness.channels) results.entries.push_back("channel:" + channel.via);
+  for (const auto& name : results.channels) results.entries.push_back("channel:" + name);
   results.entries.push_back("word_of_mouth");
 
   engine::CustomerStore store(market_size);

@@ -19,6 +19,17 @@ std::vector<Segment> effective_segments(const Scenario& scenario) {
   return {everyone};
 }
 
+std::vector<std::string> channel_names(const Scenario& scenario) {
+  std::vector<std::string> names;
+  for (const auto& channel : scenario.awareness.channels) {
+    std::string name = channel.via;
+    for (int k = 2; std::find(names.begin(), names.end(), name) != names.end(); ++k)
+      name = channel.via + "#" + std::to_string(k);
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
 bool has_rating_elasticity(const Scenario& scenario) {
   for (const auto& transition : scenario.transitions)
     if (transition.rating_elasticity != 0.0) return true;
