@@ -3,15 +3,14 @@
 
 #include <algorithm>
 #include <charconv>
-#include <chrono>
-#include <tuple>
-#include <vector>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
