@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstdio>
 #include <exception>
-#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -59,16 +58,14 @@ std::optional<Scenario> load(const std::string& path, const std::string& strateg
   return scenario;
 }
 
-// Throws std::invalid_argument (exit 2) when FILE cannot be an output file:
-// checked before a long run rather than after it.
+// An output path that cannot be written is bad input (exit 2), found before
+// a long run rather than after it.
 void check_output_file(const std::string& path) {
-  const auto folder = std::filesystem::absolute(path).parent_path();
-  if (!std::filesystem::is_directory(folder))
-    throw std::invalid_argument(fmt::format("cannot write '{}': directory '{}' does not exist", path, folder.string()));
-  if (std::filesystem::is_directory(path))
-    throw std::invalid_argument(fmt::format("cannot write '{}': it is a directory; name a file in it", path));
-  if (access(folder.c_str(), W_OK) != 0)
-    throw std::invalid_argument(fmt::format("cannot write '{}': directory '{}' is not writable", path, folder.string()));
+  try {
+    journeysim::check_output_path(path);
+  } catch (const std::runtime_error& error) {
+    throw std::invalid_argument(error.what());
+  }
 }
 
 void write_output(const std::string& out, const std::string& text) {

@@ -20,4 +20,9 @@ void write_file_atomically(const std::string& path,
                            const std::function<void(const std::string& temp_path)>& write);
 void write_text_atomically(const std::string& path, const std::string& text);
 
+// Throws std::runtime_error, saying why, unless `path` names a file that
+// write_file_atomically could create: its directory exists and is writable,
+// and it is not itself a directory. Lets a caller fail before a long run.
+void check_output_path(const std::string& path);
+
 }  // namespace journeysim

@@ -35,7 +35,10 @@ fs::path directory_of(const fs::path& path) {
   return dir.empty() ? fs::path(".") : dir;
 }
 
-void check_directory(const fs::path& path) {
+}  // namespace
+
+void check_output_path(const std::string& output) {
+  const fs::path path(output);
   const fs::path dir = directory_of(path);
   std::error_code ec;
   const fs::file_status status = fs::status(dir, ec);
@@ -57,6 +60,8 @@ void check_directory(const fs::path& path) {
   }
 }
 
+namespace {
+
 // Unique per process and per call, so concurrent writers of one path in one
 // process do not share a temporary file.
 std::string temp_path_for(const fs::path& path) {
@@ -71,7 +76,7 @@ void write_file_atomically(const std::string& path,
                            const std::function<void(const std::string& temp_path)>& write) {
   if (path.empty()) throw std::invalid_argument("cannot write a file with an empty path");
   const fs::path target(path);
-  check_directory(target);
+  check_output_path(path);
   const std::string temp = temp_path_for(target);
   try {
     write(temp);
