@@ -1,6 +1,7 @@
 #pragma once
 // A scenario as plain validated data: what the YAML file says, nothing more.
 // See ../shared/DESIGN.md "The scenario format (v1)" for the meaning of each field.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,18 @@
 #include "journeysim/diagnostics.hpp"
 
 namespace journeysim {
+
+// What one run can hold: customers are numbered in 32 bits, nodes in 16,
+// segments in 8; steps and days are counted in 32 bits and daily series are
+// kept in memory. The loader reports a scenario beyond them; the engine checks
+// them again for values set in code or on the command line (--market-size).
+namespace limits {
+constexpr std::uint64_t max_market_size = 4'294'967'294;
+constexpr std::size_t max_segments = 255;
+constexpr std::size_t max_nodes = 65'535;  // touchpoints + awareness channels + 2 entries
+constexpr double max_horizon_days = 1e7;
+constexpr double max_steps = 1e9;         // horizon_days / step_days
+}  // namespace limits
 
 enum class Stage { awareness, consideration, purchase, retention, advocacy };
 const char* to_string(Stage stage);

@@ -20,23 +20,23 @@ namespace {
 
 void check_limits(const Scenario& scenario, std::uint64_t market_size, const engine::CompiledModel& model) {
   if (market_size == 0) throw std::invalid_argument("market size must be positive");
-  if (market_size >= std::numeric_limits<std::uint32_t>::max())
+  if (market_size > limits::max_market_size)
     throw std::invalid_argument(fmt::format("market size {} is too large: at most {} customers per run",
-                                            market_size, std::numeric_limits<std::uint32_t>::max() - 1));
-  if (model.node_count() > std::numeric_limits<std::uint16_t>::max())
-    throw std::invalid_argument("too many touchpoints and awareness channels (at most 65535)");
-  if (model.segment_count() > 255) throw std::invalid_argument("too many segments (at most 255)");
+                                            market_size, limits::max_market_size));
+  if (model.node_count() > limits::max_nodes)
+    throw std::invalid_argument(
+        fmt::format("too many touchpoints and awareness channels (at most {} in all)", limits::max_nodes));
+  if (model.segment_count() > limits::max_segments)
+    throw std::invalid_argument(fmt::format("too many segments (at most {})", limits::max_segments));
   if (!(scenario.horizon_days > 0.0) || !(scenario.step_days > 0.0))
     throw std::invalid_argument("horizon_days and step_days must be positive");
-  // Steps and days are counted in 32 bits; daily series cost ~60 bytes a day per thread.
-  constexpr double max_steps = 1e9;
-  constexpr double max_days = 1e7;
-  if (scenario.horizon_days / scenario.step_days > max_steps)
+  if (scenario.horizon_days / scenario.step_days > limits::max_steps)
     throw std::invalid_argument(fmt::format(
         "horizon_days / step_days = {:.0f} synchronisation steps; at most {:.0f}: raise step_days",
-        scenario.horizon_days / scenario.step_days, max_steps));
-  if (scenario.horizon_days > max_days)
-    throw std::invalid_argument(fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, max_days));
+        scenario.horizon_days / scenario.step_days, limits::max_steps));
+  if (scenario.horizon_days > limits::max_horizon_days)
+    throw std::invalid_argument(
+        fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, limits::max_horizon_days));
 }
 
 }  // namespace

@@ -126,16 +126,17 @@ void read_market(const Entry& section, YamlReader& reader, Scenario& scenario) {
     if (auto size = reader.whole_number(market.find("size")->value, "market.size", 1)) {
       scenario.market_size = *size;
       // The engine numbers customers in 32 bits.
-      if (*size > 4'294'967'294ull)
+      if (*size > limits::max_market_size)
         reader.error(reader.where(market.find("size")->value),
-                     "market.size is " + std::to_string(*size) +
-                         "; one run simulates at most 4294967294 customers, so lower it");
+                     "market.size is " + std::to_string(*size) + "; one run simulates at most " +
+                         std::to_string(limits::max_market_size) + " customers, so lower it");
     }
   if (const Entry* segments = market.find("segments")) {
     read_segments(*segments, reader, scenario);
-    if (scenario.segments.size() > 255)
+    if (scenario.segments.size() > limits::max_segments)
       reader.error(reader.where_key(*segments), "market.segments has " + std::to_string(scenario.segments.size()) +
-                                                     " segments; at most 255 are supported, so merge some");
+                                                     " segments; at most " + std::to_string(limits::max_segments) +
+                                                     " are supported, so merge some");
   }
 }
 
@@ -317,12 +318,14 @@ void read_scenario(const YAML::Node& root, YamlReader& reader, Scenario& scenari
       scenario.horizon_days = *value;
   if (auto value = reader.number(top, "step_days", "step_days", Range::positive)) scenario.step_days = *value;
   // Days and steps are counted in 32 bits, and daily series are kept in memory.
-  if (scenario.horizon_days > 1e7)
+  if (scenario.horizon_days > limits::max_horizon_days)
     reader.error(reader.where(top.find("horizon_days")->value),
-                 "horizon_days is " + format_number(scenario.horizon_days) + "; at most 10000000 days are supported");
-  else if (scenario.horizon_days / scenario.step_days > 1e9)
+                 "horizon_days is " + format_number(scenario.horizon_days) + "; at most " +
+                     format_number(limits::max_horizon_days) + " days are supported");
+  else if (scenario.horizon_days / scenario.step_days > limits::max_steps)
     reader.error(reader.where(top.find(top.find("step_days") ? "step_days" : "horizon_days")->value),
-                 "horizon_days / step_days makes more than 1000000000 synchronisation steps; raise step_days");
+                 "horizon_days / step_days makes more than " + format_number(limits::max_steps) +
+                     " synchronisation steps; raise step_days");
 
   // Touchpoints first: every other section refers to them by name.
   if (reader.require(top, "touchpoints", "the scenario", places.root,
