@@ -1,7 +1,6 @@
 #include "journeysim/engine.hpp"
 
 #include <chrono>
-#include <limits>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -84,7 +83,6 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     engine::ReplicationSettings settings{seed, market_size, replication, options.max_events_per_customer};
     RunResult result;
     arena.execute([&] {
-      model.set_rating(scenario.reviews.prior_rating);
       engine::Replication run(scenario, model, store, settings);
       result = run.run([&](std::uint32_t step, std::uint32_t steps) {
         if (options.progress)
