@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "journeysim/results.hpp"
+#include "journeysim/statistics.hpp"
 
 namespace journeysim::io_testing {
 
@@ -96,7 +96,7 @@ inline Results make_results(std::size_t replications) {
   return res;
 }
 
-inline const Metric& find_metric(const std::vector<Metric>& metrics, const std::string& key) {
+inline const Metric& metric_named(const std::vector<Metric>& metrics, const std::string& key) {
   for (const Metric& m : metrics) {
     if (m.key == key) return m;
   }

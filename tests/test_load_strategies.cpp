@@ -244,8 +244,8 @@ TEST(LoadStrategy, MalformedEditsAreReported) {
   not_a_list: {set: seed, value: 1}
 )"));
   EXPECT_ERROR(loaded, 62, 7, "strategies.malformed.0 is missing 'value'; add `value: 0.4` next to set");
-  EXPECT_ERROR(loaded, 63, 7, "strategies.malformed.1 combines set, scale and remove; an edit does one of them");
-  EXPECT_ERROR(loaded, 64, 7, "strategies.malformed.2 does nothing; give it one of set, scale or remove");
+  EXPECT_ERROR(loaded, 63, 7, "strategies.malformed.1 combines set, scale, add and remove; an edit does one of them");
+  EXPECT_ERROR(loaded, 64, 7, "strategies.malformed.2 does nothing; give it one of set, scale, add or remove");
   EXPECT_ERROR(loaded, 65, 31, "'by' goes with scale, not with remove; remove it");
   EXPECT_ERROR(loaded, 66, 21, "'value' goes with set, not with scale; use 'by' here");
   EXPECT_ERROR(loaded, 67, 26, "strategies.malformed.5.value must be a number, but it is the text 'lots'");

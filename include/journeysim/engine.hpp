@@ -24,6 +24,7 @@ struct RunOptions {
 };
 
 // Same scenario, options and seed ⇒ identical results for any thread count.
+// One run on a fresh Engine (ensemble.hpp); use an Engine for many.
 Results run_scenario(const Scenario& scenario, const RunOptions& options);
 
 }  // namespace journeysim

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "journeysim/results.hpp"
+#include "journeysim/statistics.hpp"
 
 namespace journeysim {
 

@@ -1,6 +1,6 @@
 #pragma once
-// What a run produces: per replication tallies (exact integers where possible),
-// and the summary statistics across replications that every writer prints.
+// What a run produces: per replication tallies (exact integers where possible).
+// Summaries across replications are in statistics.hpp.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -83,25 +83,14 @@ struct RunResult {
   double wall_seconds = 0.0;  // simulation only
 };
 
-struct Interval {
-  double mean = 0.0;
-  std::optional<double> low;  // 95% CI across replications (Student t); empty with one replication
-  std::optional<double> high;
-};
-
-// A headline metric: mean across replications and its 95% CI.
-struct Metric {
-  std::string key;    // JSON key, e.g. "conversion_rate"
-  std::string label;  // for tables, e.g. "Conversion rate"
-  std::string unit;   // "" (in [0, 1]), "%", "score" (NPS), "days", "money", "count"
-  Interval value;
-};
-
 struct Results {
   std::string scenario_name;
   std::string scenario_text;
   std::string scenario_path;
-  std::string strategy;  // applied strategy name, "" for none
+  std::string label;                   // what this run is: "baseline", an arm's name, "point 17"
+  std::string strategy;                // the applied strategies joined by "+", "" for none
+  std::vector<std::string> strategies; // applied strategies, in order
+  std::vector<std::string> edits;      // every edit applied to the file as written, in order
   std::uint64_t seed = 0;
   std::uint64_t market_size = 0;
   double horizon_days = 0.0;
@@ -120,12 +109,6 @@ struct Results {
   double events_per_second() const;
 };
 
-// The headline metrics in display order: aware, purchasers, conversion_rate,
-// market_penetration, advocates, advocacy_rate, nps, mean_satisfaction,
-// revenue, clv, cac, time_to_first_purchase_{mean,p50,p90}, in_progress, truncated…
-std::vector<Metric> summarize(const Results& results);
 
-// mean ± t(0.975, n-1)·sd/√n over the values (no interval for n < 2).
-Interval confidence_interval(const std::vector<double>& values);
 
 }  // namespace journeysim

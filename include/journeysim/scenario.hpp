@@ -114,11 +114,15 @@ struct Segment {
 };
 
 struct StrategyEdit {
-  enum class Kind { set, scale, remove };
+  enum class Kind { set, scale, remove, add };
   Kind kind = Kind::set;
   std::string path;    // dotted keys as written in the file, e.g. touchpoints.support.experience.mean
-  double value = 0.0;  // set: the new value; scale: the factor (`by`); remove: unused
+  double value = 0.0;  // set: the new value; scale: the factor (`by`); remove, add: unused
+  std::string value_yaml;  // add: the new key's value as YAML text (a number, a map, a list)
   SourceLocation location;
+
+  // "set word_of_mouth.rate = 0.4", "scale touchpoints.support.cost by 1.5", …
+  std::string describe() const;
 };
 
 struct Strategy {
@@ -145,6 +149,12 @@ struct Scenario {
   Reviews reviews;
   Advocacy advocacy;
   std::vector<Strategy> strategies;
+
+  // What was done to the file as written before it became this scenario, in
+  // order: the strategies applied and every edit (theirs, then any others).
+  // Empty for a scenario as loaded. Results carry it, so they say what ran.
+  std::vector<std::string> applied_strategies;
+  std::vector<std::string> applied_edits;
 
   std::string source_path;  // where it was loaded from ("" if built in code)
   std::string source_text;  // the YAML as read, kept so result files say how they were made

@@ -1,7 +1,8 @@
-#include "journeysim/engine.hpp"
+#include "journeysim/ensemble.hpp"
 
 #include <chrono>
-#include <stdexcept>
+#include <limits>
+#include <memory>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
@@ -12,55 +13,49 @@
 #include "engine/customers.hpp"
 #include "engine/replication.hpp"
 #include "journeysim/chain.hpp"
+#include "journeysim/errors.hpp"
 
 namespace journeysim {
 
 namespace {
 
 void check_limits(const Scenario& scenario, std::uint64_t market_size, const engine::CompiledModel& model) {
-  if (market_size == 0) throw std::invalid_argument("market size must be positive");
+  if (market_size == 0) throw InputError("market size must be positive");
   if (market_size > limits::max_market_size)
-    throw std::invalid_argument(fmt::format("market size {} is too large: at most {} customers per run",
+    throw InputError(fmt::format("market size {} is too large: at most {} customers per run",
                                             market_size, limits::max_market_size));
   if (model.node_count() > limits::max_nodes)
-    throw std::invalid_argument(
+    throw InputError(
         fmt::format("too many touchpoints and awareness channels (at most {} in all)", limits::max_nodes));
   if (model.segment_count() > limits::max_segments)
-    throw std::invalid_argument(fmt::format("too many segments (at most {})", limits::max_segments));
+    throw InputError(fmt::format("too many segments (at most {})", limits::max_segments));
   if (!(scenario.horizon_days > 0.0) || !(scenario.step_days > 0.0))
-    throw std::invalid_argument("horizon_days and step_days must be positive");
+    throw InputError("horizon_days and step_days must be positive");
   if (scenario.horizon_days / scenario.step_days > limits::max_steps)
-    throw std::invalid_argument(fmt::format(
+    throw InputError(fmt::format(
         "horizon_days / step_days = {:.0f} synchronisation steps; at most {:.0f}: raise step_days",
         scenario.horizon_days / scenario.step_days, limits::max_steps));
   if (scenario.horizon_days > limits::max_horizon_days)
-    throw std::invalid_argument(
+    throw InputError(
         fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, limits::max_horizon_days));
 }
 
-}  // namespace
-
-Results run_scenario(const Scenario& scenario, const RunOptions& options) {
-  const std::uint64_t market_size = options.market_size.value_or(scenario.market_size);
-  const std::uint64_t seed = options.seed.value_or(scenario.seed);
-  const unsigned threads =
-      options.threads > 0 ? options.threads : static_cast<unsigned>(oneapi::tbb::info::default_concurrency());
-  if (options.replications == 0) throw std::invalid_argument("replications must be at least 1");
-  if (threads > max_threads)
-    throw std::invalid_argument(fmt::format("{} threads requested; at most {}", threads, max_threads));
-
-  engine::CompiledModel model(scenario);
-  check_limits(scenario, market_size, model);
-
+// Results metadata: names and facts a writer needs, from the plan.
+Results describe(const RunPlan& plan, const engine::CompiledModel& model) {
+  const Scenario& scenario = plan.scenario;
   Results results;
   results.scenario_name = scenario.name;
   results.scenario_text = scenario.source_text;
   results.scenario_path = scenario.source_path;
-  results.seed = seed;
-  results.market_size = market_size;
+  results.label = plan.label;
+  results.strategies = scenario.applied_strategies;
+  for (const auto& name : scenario.applied_strategies)
+    results.strategy += (results.strategy.empty() ? "" : "+") + name;
+  results.edits = scenario.applied_edits;
+  results.seed = plan.seed;
+  results.market_size = plan.market_size;
   results.horizon_days = scenario.horizon_days;
   results.step_days = scenario.step_days;
-  results.threads = threads;
   for (const auto& touchpoint : scenario.touchpoints) {
     results.touchpoints.push_back(touchpoint.name);
     results.touchpoint_cost.push_back(touchpoint.cost);
@@ -71,22 +66,77 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
   results.entries.push_back("initial");  // entry nodes, in the compiled model's order
   for (const auto& name : results.channels) results.entries.push_back("channel:" + name);
   results.entries.push_back("word_of_mouth");
+  return results;
+}
 
-  engine::CustomerStore store(market_size);
-  // Honour the request even above the core count (TBB would cap it, with a warning).
-  oneapi::tbb::global_control allow(oneapi::tbb::global_control::max_allowed_parallelism, threads);
-  oneapi::tbb::task_arena arena(static_cast<int>(threads));
-  arena.initialize();
-  results.threads = static_cast<unsigned>(arena.max_concurrency());
-  for (std::uint32_t replication = 0; replication < options.replications; ++replication) {
+}  // namespace
+
+RunPlan plan_for(Scenario scenario, const RunOptions& options) {
+  RunPlan plan;
+  plan.seed = options.seed.value_or(scenario.seed);
+  plan.market_size = options.market_size.value_or(scenario.market_size);
+  plan.replications = options.replications;
+  plan.max_events_per_customer = options.max_events_per_customer;
+  plan.scenario = std::move(scenario);
+  return plan;
+}
+
+struct Engine::State {
+  explicit State(unsigned requested)
+      : threads(requested > 0 ? requested : static_cast<unsigned>(oneapi::tbb::info::default_concurrency())),
+        // Honour the request even above the core count (TBB would cap it, with a warning).
+        allow(oneapi::tbb::global_control::max_allowed_parallelism, threads),
+        arena(static_cast<int>(threads)) {
+    arena.initialize();
+  }
+
+  // Customer memory is kept between runs: pages already touched need no
+  // fresh zeroing by the kernel, which matters for many small runs.
+  engine::CustomerStore& store_for(std::uint64_t market_size) {
+    if (!store || store_capacity < market_size) {
+      store.reset();
+      store = std::make_unique<engine::CustomerStore>(market_size);
+      store_capacity = market_size;
+    }
+    return *store;
+  }
+
+  unsigned threads;
+  oneapi::tbb::global_control allow;
+  oneapi::tbb::task_arena arena;
+  std::unique_ptr<engine::CustomerStore> store;
+  std::uint64_t store_capacity = 0;
+};
+
+Engine::Engine(unsigned threads) {
+  if (threads > max_threads) throw InputError(fmt::format("{} threads requested; at most {}", threads, max_threads));
+  state_ = std::make_unique<State>(threads);
+}
+
+Engine::~Engine() = default;
+
+unsigned Engine::threads() const { return static_cast<unsigned>(state_->arena.max_concurrency()); }
+
+Results Engine::run(const RunPlan& plan, const std::function<void(double)>& progress) {
+  if (plan.replications == 0) throw InputError("replications must be at least 1");
+  if (plan.first_replication > std::numeric_limits<std::uint32_t>::max() - plan.replications)
+    throw InputError("replication numbers must stay below 2^32");
+  const Scenario& scenario = plan.scenario;
+  engine::CompiledModel model(scenario);
+  check_limits(scenario, plan.market_size, model);
+
+  Results results = describe(plan, model);
+  results.threads = threads();
+  engine::CustomerStore& store = state_->store_for(plan.market_size);
+  for (std::uint32_t k = 0; k < plan.replications; ++k) {
+    const std::uint32_t replication = plan.first_replication + k;
     const auto started = std::chrono::steady_clock::now();
-    engine::ReplicationSettings settings{seed, market_size, replication, options.max_events_per_customer};
+    engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer};
     RunResult result;
-    arena.execute([&] {
+    state_->arena.execute([&] {
       engine::Replication run(scenario, model, store, settings);
       result = run.run([&](std::uint32_t step, std::uint32_t steps) {
-        if (options.progress)
-          options.progress((replication + static_cast<double>(step + 1) / steps) / options.replications);
+        if (progress) progress((k + static_cast<double>(step + 1) / steps) / plan.replications);
       });
     });
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -94,6 +144,11 @@ Results run_scenario(const Scenario& scenario, const RunOptions& options) {
     results.runs.push_back(std::move(result));
   }
   return results;
+}
+
+Results run_scenario(const Scenario& scenario, const RunOptions& options) {
+  Engine engine(options.threads);
+  return engine.run(plan_for(scenario, options), options.progress);
 }
 
 }  // namespace journeysim

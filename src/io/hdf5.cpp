@@ -161,8 +161,8 @@ void write_root(H5::H5File& file, const Results& results) {
 void write_summary(H5::H5File& file, const Results& results) {
   H5::Group group = file.createGroup("/summary");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-  for (const io_detail::MetricDef& def : io_detail::metric_definitions()) {
-    const std::vector<double> values = io_detail::metric_per_run(results, def);
+  for (const MetricDefinition& def : headline_metrics()) {
+    const std::vector<double> values = metric_values(results, def);
     const Interval interval = confidence_interval(values);
     H5::DataSet dataset = array_dataset<double>(group, def.key, {runs_of(results)}, values);
     scalar_attribute<double>(dataset, "mean", interval.mean);
@@ -221,7 +221,7 @@ void write_flows(H5::H5File& file, const Results& results) {
 
 void write_series(H5::H5File& file, const Results& results) {
   H5::Group group = file.createGroup("/series");
-  const std::size_t days = io_detail::series_days(results);
+  const std::size_t days = series_days(results);
   std::vector<std::uint32_t> day(days);
   for (std::size_t d = 0; d < days; ++d) day[d] = static_cast<std::uint32_t>(d);
   array_dataset<std::uint32_t>(group, "day", {days}, day);

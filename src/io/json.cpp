@@ -4,7 +4,6 @@
 // series.purchasers_cumulative. Add keys freely; never rename those.
 #include <cmath>
 #include <cstdint>
-#include <set>
 #include <string>
 
 #include "io/detail.hpp"
@@ -15,7 +14,6 @@ namespace journeysim {
 namespace {
 
 using nlohmann::json;
-using io_detail::mean_over_runs;
 
 // A count is written as an integer when it is one (always so with a single
 // replication), so scripts see 1234 rather than 1234.0.
@@ -41,162 +39,85 @@ json interval_json(const Interval& value, bool is_count) {
               {"ci95_high", optional_number(value.high)}};
 }
 
-// Element-wise mean of a daily series over replications (exact integers with
-// one replication).
-template <class Get>
-json series_json(const Results& results, std::size_t days, Get get, bool is_count) {
-  json out = json::array();
-  for (std::size_t day = 0; day < days; ++day) {
-    out.push_back(number(mean_over_runs(results, day, get), is_count));
-  }
-  return out;
-}
-
 json touchpoints_json(const Results& results) {
   json out = json::array();
-  for (std::size_t t = 0; t < results.touchpoints.size(); ++t) {
-    const double visits = mean_over_runs(
-        results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_visits; });
-    const double dropoffs = mean_over_runs(
-        results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_dropoffs; });
-    const double purchases = mean_over_runs(
-        results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_purchases; });
-    out.push_back(json{{"name", results.touchpoints[t]},
-                       {"cost_per_visit", results.touchpoint_cost[t]},
-                       {"visits", number(visits, true)},
-                       {"dropoffs", number(dropoffs, true)},
-                       {"dropoff_rate", io_detail::safe_div(dropoffs, visits)},
-                       {"purchases", number(purchases, true)},
-                       {"cost", number(visits * results.touchpoint_cost[t], false)}});
+  for (const TouchpointSummary& touchpoint : summarize_touchpoints(results)) {
+    out.push_back(json{{"name", touchpoint.name},
+                       {"cost_per_visit", touchpoint.cost_per_visit},
+                       {"visits", number(touchpoint.visits.mean, true)},
+                       {"dropoffs", number(touchpoint.dropoffs.mean, true)},
+                       {"dropoff_rate", touchpoint.dropoff_rate},
+                       {"purchases", number(touchpoint.purchases.mean, true)},
+                       {"cost", number(touchpoint.cost.mean, false)},
+                       {"ci95", {{"visits", {optional_number(touchpoint.visits.low),
+                                             optional_number(touchpoint.visits.high)}},
+                                 {"dropoffs", {optional_number(touchpoint.dropoffs.low),
+                                               optional_number(touchpoint.dropoffs.high)}},
+                                 {"purchases", {optional_number(touchpoint.purchases.low),
+                                                optional_number(touchpoint.purchases.high)}}}}});
   }
   return out;
 }
 
-// Transitions and entries as listed by the engine, then one drop-off link per
-// touchpoint that loses anyone (zero-width links only clutter a Sankey diagram).
 json flows_json(const Results& results) {
   json out = json::array();
-  for (std::size_t f = 0; f < results.flows.size(); ++f) {
-    const FlowLink& link = results.flows[f];
-    const double traversals = mean_over_runs(
-        results, f, [](const RunResult& r) -> const auto& { return r.flow_traversals; });
-    out.push_back(json{{"from", link.from},
-                       {"to", link.to},
-                       {"entry", link.entry},
-                       {"dropoff", false},
-                       {"traversals", number(traversals, true)}});
-  }
-  for (std::size_t e = 0; e < results.entries.size(); ++e) {
-    const double dropoffs = mean_over_runs(
-        results, e, [](const RunResult& r) -> const auto& { return r.entry_dropoffs; });
-    if (dropoffs <= 0.0) continue;
-    out.push_back(json{{"from", results.entries[e]},
-                       {"to", "drop-off"},
-                       {"entry", true},
-                       {"dropoff", true},
-                       {"traversals", number(dropoffs, true)}});
-  }
-  for (std::size_t t = 0; t < results.touchpoints.size(); ++t) {
-    const double dropoffs = mean_over_runs(
-        results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_dropoffs; });
-    if (dropoffs <= 0.0) continue;
-    out.push_back(json{{"from", results.touchpoints[t]},
-                       {"to", "drop-off"},
-                       {"entry", false},
-                       {"dropoff", true},
-                       {"traversals", number(dropoffs, true)}});
+  for (const FlowSummary& flow : summarize_flows(results)) {
+    out.push_back(json{{"from", flow.from},
+                       {"to", flow.to},
+                       {"entry", flow.entry},
+                       {"dropoff", flow.dropoff},
+                       {"traversals", number(flow.traversals.mean, true)}});
   }
   return out;
 }
 
+// Each segment metric's mean under its key (as scripts read it), and its
+// interval under ci95.
 json segments_json(const Results& results) {
-  using io_detail::safe_div;
   json out = json::array();
-  const double runs = static_cast<double>(results.runs.size());
-  for (std::size_t s = 0; s < results.segments.size(); ++s) {
-    // Per replication first, then the mean, as in summarize().
-    double aware = 0, purchasers = 0, purchases = 0, advocates = 0, promoters = 0,
-           detractors = 0, revenue = 0, cost = 0, conversion = 0, nps = 0, satisfaction = 0;
-    for (const RunResult& run : results.runs) {
-      const SegmentTally seg = io_detail::at_or_zero(run.segments, s);
-      const auto d = [](std::uint64_t x) { return static_cast<double>(x); };
-      aware += d(seg.aware);
-      purchasers += d(seg.purchasers);
-      purchases += d(seg.purchases);
-      advocates += d(seg.advocates);
-      promoters += d(seg.promoters);
-      detractors += d(seg.detractors);
-      revenue += seg.revenue;
-      cost += seg.cost;
-      conversion += safe_div(d(seg.purchasers), d(seg.aware));
-      nps += 100.0 * safe_div(d(seg.promoters) - d(seg.detractors), d(seg.purchasers));
-      satisfaction += safe_div(seg.satisfaction_sum, d(seg.satisfaction_count));
+  for (const SegmentSummary& segment : summarize_segments(results)) {
+    json entry{{"name", segment.name}};
+    json intervals = json::object();
+    for (const Metric& metric : segment.metrics) {
+      entry[metric.key] = number(metric.value.mean, metric.unit == "count");
+      intervals[metric.key] = {optional_number(metric.value.low), optional_number(metric.value.high)};
     }
-    const auto mean = [&](double sum) { return runs > 0 ? sum / runs : 0.0; };
-    out.push_back(json{{"name", results.segments[s]},
-                       {"aware", number(mean(aware), true)},
-                       {"purchasers", number(mean(purchasers), true)},
-                       {"purchases", number(mean(purchases), true)},
-                       {"conversion_rate", number(mean(conversion), false)},
-                       {"promoters", number(mean(promoters), true)},
-                       {"detractors", number(mean(detractors), true)},
-                       {"nps", number(mean(nps), false)},
-                       {"mean_satisfaction", number(mean(satisfaction), false)},
-                       {"revenue", number(mean(revenue), false)},
-                       {"cost", number(mean(cost), false)},
-                       {"advocates", number(mean(advocates), true)}});
+    entry["ci95"] = std::move(intervals);
+    out.push_back(std::move(entry));
   }
   return out;
 }
 
+// Means per day (exact integers with one replication); channels under
+// newly_aware_by_channel.<name>.
 json daily_json(const Results& results) {
-  const std::size_t days = io_detail::series_days(results);
+  const std::size_t days = series_days(results);
   json day = json::array();
   for (std::size_t d = 0; d < days; ++d) day.push_back(d);
   json out{{"day", day}};
-  const auto put = [&](const char* key, auto get, bool is_count) {
-    out[key] = series_json(results, days, get, is_count);
-  };
-  put("purchasers_cumulative",
-      [](const RunResult& r) -> const auto& { return r.series.purchasers_cumulative; }, true);
-  put("purchases", [](const RunResult& r) -> const auto& { return r.series.purchases; }, true);
-  put("new_purchasers",
-      [](const RunResult& r) -> const auto& { return r.series.new_purchasers; }, true);
-  put("newly_aware_initial",
-      [](const RunResult& r) -> const auto& { return r.series.newly_aware_initial; }, true);
-  put("newly_aware_word_of_mouth",
-      [](const RunResult& r) -> const auto& { return r.series.newly_aware_word_of_mouth; }, true);
   json by_channel = json::object();
-  std::set<std::string> used;
-  for (std::size_t c = 0; c < results.channels.size(); ++c) {
-    static const std::vector<std::uint64_t> none;
-    const auto get = [c](const RunResult& r) -> const std::vector<std::uint64_t>& {
-      return c < r.series.newly_aware_by_channel.size() ? r.series.newly_aware_by_channel[c]
-                                                        : none;
-    };
-    // Two channels may enter at the same touchpoint: keep both, numbered.
-    std::string name = results.channels[c];
-    for (int k = 2; used.count(name) != 0; ++k) name = results.channels[c] + "#" + std::to_string(k);
-    used.insert(name);
-    by_channel[name] = series_json(results, days, get, true);
+  const std::string channel_prefix = "newly_aware_by_channel/";
+  for (const SeriesSummary& series : summarize_series(results)) {
+    json values = json::array();
+    for (const Interval& value : series.days) values.push_back(number(value.mean, series.count));
+    if (series.name.starts_with(channel_prefix)) {
+      by_channel[series.name.substr(channel_prefix.size())] = std::move(values);
+    } else {
+      out[series.name] = std::move(values);
+    }
   }
-  out["newly_aware_by_channel"] = by_channel;
-  put("active_advocates",
-      [](const RunResult& r) -> const auto& { return r.series.active_advocates; }, true);
-  put("public_rating", [](const RunResult& r) -> const auto& { return r.series.public_rating; },
-      false);
+  out["newly_aware_by_channel"] = std::move(by_channel);
   return out;
 }
 
 json runs_json(const Results& results) {
-  const auto& defs = io_detail::metric_definitions();
   json out = json::array();
   for (const RunResult& run : results.runs) {
     json entry{{"replication", run.replication},
                {"events", run.events},
                {"wall_seconds", run.wall_seconds}};
-    for (const auto& def : defs) {
-      entry[def.key] = number(def.value(results, run), std::string(def.unit) == "count");
+    for (const MetricDefinition& metric : headline_metrics()) {
+      entry[metric.key] = number(metric.value(results, run), std::string(metric.unit) == "count");
     }
     out.push_back(std::move(entry));
   }
@@ -209,7 +130,10 @@ nlohmann::json results_to_json(const Results& results) {
   io_detail::check_shapes(results);
   json out{{"scenario", results.scenario_name},
            {"path", results.scenario_path},
+           {"label", results.label},
            {"strategy", results.strategy},
+           {"strategies", results.strategies},
+           {"edits", results.edits},
            {"seed", results.seed},
            {"market_size", results.market_size},
            {"horizon_days", results.horizon_days},
@@ -239,7 +163,7 @@ nlohmann::json results_to_json(const Results& results) {
   out["flows"] = flows_json(results);
   out["segments"] = segments_json(results);
   out["series"] = daily_json(results);
-  if (results.runs.size() > 1) out["runs"] = runs_json(results);
+  out["runs"] = runs_json(results);  // one shape whatever the replication count
   return out;
 }
 

@@ -378,28 +378,36 @@ std::optional<Scenario> load_tree(const YAML::Node& root, const std::string& fil
       validate_graph(scenario, diagnostics);
       if (count_errors(diagnostics) > before) return {};
     }
-    if (check_strategies) {
-      const bool try_them = reader.error_count() == 0;
-      for (const auto& strategy : scenario.strategies) {
-        std::optional<YAML::Node> tree = parse_yaml(text, file, diagnostics);
-        if (!tree) return {};
-        SyntheticMarks marks;
-        marks.fallback = strategy.location;
-        if (!apply_edits(*tree, strategy, reader, marks) || !try_them) continue;
-        tree->remove("strategies");
-        Diagnostics trial;
-        load_tree(*tree, file, "", trial, &marks, false);
-        for (const auto& item : trial.all())
-          if (item.severity == Severity::error)
-            reader.error(item.location, "with strategy '" + strategy.name + "' applied: " + item.message);
-      }
-    }
+    if (check_strategies)
+      try_strategies(text, file, scenario.strategies, reader, diagnostics, reader.error_count() > 0);
   } catch (const std::exception& e) {
     // The reader never throws on bad input; this is a bug, but still no crash.
     reader.error({file, 0, 0}, std::string("internal error while reading the scenario: ") + e.what());
   }
   if (reader.error_count() > 0) return {};
   return scenario;
+}
+
+std::optional<std::string> read_text_file(const std::string& path, const std::string& what,
+                                          Diagnostics& diagnostics) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    diagnostics.error({path, 0, 0}, "cannot read " + what + ": it is a directory; give the path of a .yaml file");
+    return {};
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error({path, 0, 0}, "cannot read " + what + ": " + std::strerror(errno) +
+                                        "; check the path and its permissions");
+    return {};
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    diagnostics.error({path, 0, 0}, "cannot read " + what + ": reading failed part-way; check the file");
+    return {};
+  }
+  return text.str();
 }
 
 // The position of the first byte that is not valid UTF-8, if any. YAML is
@@ -437,24 +445,9 @@ std::optional<Scenario> load_scenario_text(const std::string& text, const std::s
 }
 
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    diagnostics.error({path, 0, 0}, "cannot read the scenario: it is a directory; give the path of a .yaml file");
-    return {};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error({path, 0, 0}, std::string("cannot read the scenario: ") + std::strerror(errno) +
-                                        "; check the path and its permissions");
-    return {};
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    diagnostics.error({path, 0, 0}, "cannot read the scenario: reading failed part-way; check the file");
-    return {};
-  }
-  return load_scenario_text(text.str(), path, diagnostics);
+  auto text = scenario_detail::read_text_file(path, "the scenario", diagnostics);
+  if (!text) return {};
+  return load_scenario_text(*text, path, diagnostics);
 }
 
 Scenario load_scenario_or_throw(const std::string& path) {

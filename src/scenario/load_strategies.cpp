@@ -5,7 +5,7 @@
 namespace journeysim::scenario_detail {
 namespace {
 
-const std::vector<std::string> kEditKeys = {"set", "value", "scale", "by", "remove"};
+const std::vector<std::string> kEditKeys = {"set", "value", "scale", "by", "remove", "add"};
 
 struct Operation {
   const char* key;
@@ -17,6 +17,7 @@ const Operation kOperations[] = {
     {"set", StrategyEdit::Kind::set, "value"},
     {"scale", StrategyEdit::Kind::scale, "by"},
     {"remove", StrategyEdit::Kind::remove, nullptr},
+    {"add", StrategyEdit::Kind::add, "value"},  // any YAML value, not only a number
 };
 
 std::optional<StrategyEdit> read_edit(const YAML::Node& item, const std::string& what, YamlReader& reader) {
@@ -34,9 +35,9 @@ std::optional<StrategyEdit> read_edit(const YAML::Node& item, const std::string&
     if (operations == 0 && fields.entries.size() < item.size()) return {};  // its unknown key was reported
     reader.error(reader.where(item),
                  operations == 0
-                     ? what + " does nothing; give it one of set, scale or remove, e.g. {set: word_of_mouth.rate, "
-                              "value: 0.4}"
-                     : what + " combines set, scale and remove; an edit does one of them, so split it into "
+                     ? what + " does nothing; give it one of set, scale, add or remove, e.g. "
+                              "{set: word_of_mouth.rate, value: 0.4}"
+                     : what + " combines set, scale, add and remove; an edit does one of them, so split it into "
                               "separate list items");
     return {};
   }
@@ -51,7 +52,8 @@ std::optional<StrategyEdit> read_edit(const YAML::Node& item, const std::string&
     ok = false;
   // The operand: required for set and scale, and never the other one's.
   for (const auto& other : kOperations) {
-    if (other.operand == nullptr || other.operand == operation->operand) continue;
+    if (other.operand == nullptr || (operation->operand != nullptr && std::string(other.operand) == operation->operand))
+      continue;
     if (const Entry* stray = fields.find(other.operand)) {
       reader.error(reader.where_key(*stray), "'" + stray->key + "' goes with " + other.key + ", not with " +
                                                  operation->key +
@@ -63,11 +65,17 @@ std::optional<StrategyEdit> read_edit(const YAML::Node& item, const std::string&
   }
   if (operation->operand != nullptr) {
     const std::string operand = operation->operand;
-    const std::string example = edit.kind == StrategyEdit::Kind::set ? "value: 0.4" : "by: 1.5";
+    const std::string example = edit.kind == StrategyEdit::Kind::set   ? "value: 0.4"
+                                : edit.kind == StrategyEdit::Kind::add ? "value: {stage: consideration}"
+                                                                       : "by: 1.5";
     if (!reader.require(fields, operand, what, reader.where(item),
                         std::string("add `") + example + "` next to " + operation->key))
       return {};
-    if (auto number = reader.number(fields, operand, what + "." + operand, Range::finite))
+    if (edit.kind == StrategyEdit::Kind::add) {
+      YAML::Emitter out;
+      out << YAML::Flow << fields.find(operand)->value;
+      edit.value_yaml = out.c_str();
+    } else if (auto number = reader.number(fields, operand, what + "." + operand, Range::finite))
       edit.value = *number;
     else
       ok = false;

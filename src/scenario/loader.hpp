@@ -46,10 +46,25 @@ bool split_arrow(const std::string& key, std::string& from, std::string& to);
 // Checks that span sections (run once every section was read).
 void check_scenario(const Scenario& scenario, const Places& places, YamlReader& reader);
 
-// Applies `strategy`'s edits to `root`. A path that names nothing is reported
-// at its edit; `marks` learns where each value the edits made came from.
-// Returns false when an edit could not be applied.
-bool apply_edits(YAML::Node& root, const Strategy& strategy, YamlReader& reader, SyntheticMarks& marks);
+// Applies `edits` to `root` in order. A path that names nothing is reported
+// at its edit (as strategy `owner`'s, unless it is ""); `marks` learns where
+// each value the edits made came from. False when an edit could not be applied.
+bool apply_edits(YAML::Node& root, const std::vector<StrategyEdit>& edits, const std::string& owner,
+                 YamlReader& reader, SyntheticMarks& marks);
+
+// Tries each strategy on the scenario written as `text`: every edit must
+// apply and the edited scenario must load. Problems are reported through
+// `reader` at the strategy's edits. `apply_only`: do not load the result
+// (the scenario itself has errors, so the result would repeat them).
+void try_strategies(const std::string& text, const std::string& file, const std::vector<Strategy>& strategies,
+                    YamlReader& reader, Diagnostics& diagnostics, bool apply_only);
+
+// The position of the first byte that is not valid UTF-8, if any.
+std::optional<SourceLocation> first_invalid_utf8(const std::string& text, const std::string& file);
+
+// The whole of a text file, or nothing (reported as what it is, e.g. "the scenario").
+std::optional<std::string> read_text_file(const std::string& path, const std::string& what,
+                                          Diagnostics& diagnostics);
 
 // Loads a scenario tree: reads it, checks it, and — when it has no errors —
 // runs validate_graph() and, if `check_strategies`, tries each strategy on it.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "journeysim/errors.hpp"
 #include "journeysim/load.hpp"
 #include "scenario/loader.hpp"
 
@@ -79,8 +80,16 @@ struct Target {
   std::optional<YAML::Node> node;
 };
 
-std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& parts, bool may_create,
+// Whether the last part of a path may name something that does not exist yet.
+enum class Create {
+  never,
+  map_key,          // set: a key of a map (the loader refuses keys it does not know)
+  map_key_or_item,  // add: also a new item of a list, called by the last part
+};
+
+std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& parts, Create create,
                               std::string& problem) {
+  const bool may_create = create != Create::never;
   YAML::Node current = root;
   std::string prefix;
   for (std::size_t i = 0; i < parts.size(); ++i) {
@@ -93,7 +102,8 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
     }
     std::size_t index = 0;
     std::optional<YAML::Node> next = child(current, part, &index);
-    if (last && (next || (may_create && !current.IsSequence()))) return Target{current, part, index, next};
+    if (last && (next || (may_create && (!current.IsSequence() || create == Create::map_key_or_item))))
+      return Target{current, part, current.IsSequence() ? (next ? index : current.size()) : index, next};
     if (!next) {
       problem = "there is no '" + part + "' in " + here;
       if (current.IsSequence() && is_index(part)) {
@@ -135,8 +145,70 @@ const char* kind_name(StrategyEdit::Kind kind) {
     case StrategyEdit::Kind::set: return "set";
     case StrategyEdit::Kind::scale: return "scale";
     case StrategyEdit::Kind::remove: return "remove";
+    case StrategyEdit::Kind::add: return "add";
   }
   return "edit";
+}
+
+// Pins every node of a subtree made by an edit to that edit, so messages
+// about it point at the edit.
+void mark_subtree(const YAML::Node& node, const SourceLocation& where, SyntheticMarks& marks) {
+  marks.nodes.emplace_back(node, where);
+  if (node.IsMap()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      marks.nodes.emplace_back(it->first, where);
+      mark_subtree(it->second, where, marks);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) mark_subtree(item, where, marks);
+  }
+}
+
+// A copy of a tree without marks: nodes parsed from an edit's value text
+// carry places in that text, not in the file; unmarked, they are pinned to
+// the edit (mark_subtree).
+YAML::Node without_marks(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: {
+      YAML::Node map(YAML::NodeType::Map);
+      for (auto it = node.begin(); it != node.end(); ++it) map[without_marks(it->first)] = without_marks(it->second);
+      return map;
+    }
+    case YAML::NodeType::Sequence: {
+      YAML::Node list(YAML::NodeType::Sequence);
+      for (const auto& item : node) list.push_back(without_marks(item));
+      return list;
+    }
+    case YAML::NodeType::Scalar: {
+      YAML::Node scalar(node.Scalar());
+      scalar.SetTag(node.Tag());
+      return scalar;
+    }
+    default: return YAML::Node(YAML::NodeType::Null);
+  }
+}
+
+// What an `add` may put in place: the value, and for a list item, the item
+// must be called by the path's last part so that later paths can name it.
+std::string add_value(const Target& target, const StrategyEdit& edit, SyntheticMarks& marks) {
+  YAML::Node value;
+  try {
+    value = without_marks(YAML::Load(edit.value_yaml));
+  } catch (const YAML::Exception& e) {
+    return "cannot read its value: " + e.msg;
+  }
+  mark_subtree(value, edit.location, marks);
+  if (target.parent.IsSequence()) {
+    if (!item_called(value, target.parent.size(), target.key))
+      return "'" + edit.path + "' would add a list item, but the value is not called '" + target.key +
+             "'; give it `name: " + target.key + "` (or `via: " + target.key + "`)";
+    YAML::Node list = target.parent;
+    list.push_back(value);
+    return "";
+  }
+  YAML::Node map = target.parent;
+  map[target.key] = value;
+  return "";
 }
 
 // Applies one edit; returns a problem, or "" when it went well.
@@ -146,8 +218,13 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
     return "'" + edit.path + "' has an empty part; write keys separated by single dots, e.g. touchpoints.support.cost";
   if (parts.front() == "strategies") return "a strategy cannot edit the strategies; name a key of the scenario";
   std::string problem;
-  auto target = resolve(root, parts, edit.kind == StrategyEdit::Kind::set, problem);
+  const Create create = edit.kind == StrategyEdit::Kind::set   ? Create::map_key
+                        : edit.kind == StrategyEdit::Kind::add ? Create::map_key_or_item
+                                                               : Create::never;
+  auto target = resolve(root, parts, create, problem);
   if (!target) return "'" + edit.path + "' names nothing: " + problem;
+  if (edit.kind == StrategyEdit::Kind::add && target->node)
+    return "'" + edit.path + "' exists already; add makes a new key — use set to change a value";
   // Edits change the tree in place: through a YAML alias they would change every use.
   if ((target->node && appearances(root, *target->node) > 1) || appearances(root, target->parent) > 1)
     return "'" + edit.path + "' is shared with another place through a YAML alias (&anchor / *alias), so an edit "
@@ -180,6 +257,8 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
       marks.nodes.emplace_back(value, edit.location);
       return "";
     }
+    case StrategyEdit::Kind::add:
+      return add_value(*target, edit, marks);
     case StrategyEdit::Kind::remove:
       // A touchpoint stays, marked removed, so that everything naming it still
       // loads and sends its customers to drop-off (the removal effect).
@@ -227,15 +306,34 @@ void emit_node(YAML::Emitter& out, const YAML::Node& node) {
 
 }  // namespace
 
-bool apply_edits(YAML::Node& root, const Strategy& strategy, YamlReader& reader, SyntheticMarks& marks) {
+bool apply_edits(YAML::Node& root, const std::vector<StrategyEdit>& edits, const std::string& owner,
+                 YamlReader& reader, SyntheticMarks& marks) {
   bool ok = true;
-  for (const auto& edit : strategy.edits) {
+  for (const auto& edit : edits) {
     const std::string problem = apply_edit(root, edit, marks);
     if (problem.empty()) continue;
-    reader.error(edit.location, "strategy '" + strategy.name + "': " + kind_name(edit.kind) + " " + problem);
+    reader.error(edit.location, (owner.empty() ? "" : "strategy '" + owner + "': ") + kind_name(edit.kind) + " " +
+                                    problem);
     ok = false;
   }
   return ok;
+}
+
+void try_strategies(const std::string& text, const std::string& file, const std::vector<Strategy>& strategies,
+                    YamlReader& reader, Diagnostics& diagnostics, bool apply_only) {
+  for (const auto& strategy : strategies) {
+    std::optional<YAML::Node> tree = parse_yaml(text, file, diagnostics);
+    if (!tree) return;
+    SyntheticMarks marks;
+    marks.fallback = strategy.location;
+    if (!apply_edits(*tree, strategy.edits, strategy.name, reader, marks) || apply_only) continue;
+    tree->remove("strategies");
+    Diagnostics trial;
+    load_tree(*tree, file, "", trial, &marks, false);
+    for (const auto& item : trial.all())
+      if (item.severity == Severity::error)
+        reader.error(item.location, "with strategy '" + strategy.name + "' applied: " + item.message);
+  }
 }
 
 std::string emit_yaml(const YAML::Node& root) {
@@ -246,50 +344,162 @@ std::string emit_yaml(const YAML::Node& root) {
 
 }  // namespace scenario_detail
 
-std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::string& strategy_name,
-                                       Diagnostics& diagnostics) {
-  using namespace scenario_detail;
-  const std::string& file = scenario.source_path;
-  const Strategy* strategy = nullptr;
+std::string StrategyEdit::describe() const {
+  using scenario_detail::format_number;
+  switch (kind) {
+    case Kind::set: return "set " + path + " = " + format_number(value);
+    case Kind::scale: return "scale " + path + " by " + format_number(value);
+    case Kind::remove: return "remove " + path;
+    case Kind::add: {
+      std::string text = value_yaml;
+      std::replace(text.begin(), text.end(), '\n', ' ');
+      return "add " + path + " = " + text;
+    }
+  }
+  return path;
+}
+
+namespace {
+
+const Strategy* find_strategy(const Scenario& scenario, const std::string& name, Diagnostics& diagnostics) {
   std::vector<std::string> names;
   for (const auto& candidate : scenario.strategies) {
+    if (candidate.name == name) return &candidate;
     names.push_back(candidate.name);
-    if (candidate.name == strategy_name) strategy = &candidate;
   }
-  if (strategy == nullptr) {
-    std::string message = "there is no strategy '" + strategy_name + "' in scenario '" + scenario.name + "'; ";
-    const std::string match = closest_match(strategy_name, names);
-    if (!match.empty()) message += "did you mean '" + match + "'? ";
-    message += names.empty() ? "it defines no strategies" : "the strategies are " + join(names);
-    diagnostics.error({file, 0, 0}, message);
-    return {};
+  std::string message = "there is no strategy '" + name + "' in scenario '" + scenario.name + "'; ";
+  const std::string match = closest_match(name, names);
+  if (!match.empty()) message += "did you mean '" + match + "'? ";
+  message += names.empty() ? "it defines no strategies" : "the strategies are " + scenario_detail::join(names);
+  diagnostics.error({scenario.source_path, 0, 0}, message);
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<Scenario> apply_strategies(const Scenario& scenario, const std::vector<std::string>& strategy_names,
+                                         Diagnostics& diagnostics, const std::vector<StrategyEdit>& then) {
+  using namespace scenario_detail;
+  const std::string& file = scenario.source_path;
+  std::vector<const Strategy*> strategies;
+  for (const auto& name : strategy_names) {
+    const Strategy* strategy = find_strategy(scenario, name, diagnostics);
+    if (strategy == nullptr) return {};
+    strategies.push_back(strategy);
   }
   if (scenario.source_text.empty()) {
-    diagnostics.error({file, 0, 0}, "strategy '" + strategy_name +
-                                        "' cannot be applied: the scenario has no source text (strategies edit the "
-                                        "YAML as written); load it with load_scenario_file or load_scenario_text");
+    diagnostics.error({file, 0, 0}, "strategies and edits cannot be applied: the scenario has no source text (they "
+                                    "edit the YAML as written); load it with load_scenario_file or load_scenario_text");
     return {};
   }
   auto tree = parse_yaml(scenario.source_text, file, diagnostics);
   if (!tree) return {};
   YamlReader reader(file, diagnostics);
   SyntheticMarks marks;
-  marks.fallback = strategy->location;
+  marks.fallback = strategies.empty() ? (then.empty() ? SourceLocation{file, 0, 0} : then.front().location)
+                                      : strategies.front()->location;
+  std::vector<std::string> applied_strategies = scenario.applied_strategies;
+  std::vector<std::string> applied_edits = scenario.applied_edits;
   try {
-    if (!apply_edits(*tree, *strategy, reader, marks)) return {};
+    bool ok = true;
+    for (const Strategy* strategy : strategies) {
+      ok = apply_edits(*tree, strategy->edits, strategy->name, reader, marks) && ok;
+      applied_strategies.push_back(strategy->name);
+      for (const auto& edit : strategy->edits) applied_edits.push_back(edit.describe());
+    }
+    ok = apply_edits(*tree, then, "", reader, marks) && ok;
+    for (const auto& edit : then) applied_edits.push_back(edit.describe());
+    if (!ok) return {};
   } catch (const std::exception& e) {
-    diagnostics.error(strategy->location, "strategy '" + strategy_name + "' could not be applied: " + e.what());
+    diagnostics.error(marks.fallback, std::string("the edits could not be applied: ") + e.what());
     return {};
   }
   tree->remove("strategies");
   auto result = load_tree(*tree, file, "", diagnostics, &marks, false);
   if (!result) return {};
   // The edited scenario as text, so that a result file says what actually ran.
-  result->source_text = "# scenario '" + scenario.name + "' with strategy '" + strategy_name + "' applied\n" +
-                        emit_yaml(*tree);
+  std::vector<std::string> quoted;
+  for (const auto& name : applied_strategies) quoted.push_back("'" + name + "'");
+  std::string header = "# scenario '" + scenario.name + "' with " +
+                       (quoted.empty()              ? std::string("edits")
+                        : quoted.size() == 1 ? "strategy " + quoted.front()
+                                             : "strategies " + join(quoted, ", ")) +
+                       " applied\n";
+  for (const auto& edit : applied_edits) header += "#   " + edit + "\n";
+  result->source_text = header + emit_yaml(*tree);
   result->name = scenario.name;
+  result->applied_strategies = std::move(applied_strategies);
+  result->applied_edits = std::move(applied_edits);
   return result;  // without strategies: they were written for the scenario as it was
+}
 
+std::optional<Scenario> apply_edits(const Scenario& scenario, const std::vector<StrategyEdit>& edits,
+                                    Diagnostics& diagnostics) {
+  return apply_strategies(scenario, {}, diagnostics, edits);
+}
+
+std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::string& strategy_name,
+                                       Diagnostics& diagnostics) {
+  return apply_strategies(scenario, {strategy_name}, diagnostics);
+}
+
+bool load_strategies_text(const std::string& text, const std::string& path, Scenario& scenario,
+                          Diagnostics& diagnostics) {
+  using namespace scenario_detail;
+  if (auto where = first_invalid_utf8(text, path)) {
+    diagnostics.error(*where, "this byte is not valid UTF-8; save the strategies as UTF-8 text");
+    return false;
+  }
+  auto root = parse_yaml(text, path, diagnostics);
+  if (!root) return false;
+  YamlReader reader(path, diagnostics);
+  try {
+    const MapView top = reader.map(*root, "a strategies file", {"strategies"});
+    if (!top.is_map) return false;
+    const Entry* section = top.find("strategies");
+    if (section == nullptr) {
+      reader.error({path, 1, 1}, "a strategies file needs a top-level `strategies:` map of named lists of edits, "
+                                 "e.g. strategies: {cheaper_ads: [{scale: touchpoints.social_ad.cost, by: 0.5}]}");
+      return false;
+    }
+    Scenario loaded;
+    read_strategies(section->value, reader, loaded);
+    for (const Strategy& strategy : loaded.strategies) {
+      for (const Strategy& existing : scenario.strategies) {
+        if (existing.name != strategy.name) continue;
+        const SourceLocation& there = existing.location;
+        reader.error(strategy.location, "strategy '" + strategy.name + "' is already defined at " + there.file + ":" +
+                                            std::to_string(there.line) + "; give this one another name");
+      }
+    }
+    try_strategies(scenario.source_text, scenario.source_path, loaded.strategies, reader, diagnostics, false);
+    if (reader.error_count() > 0) return false;
+    for (Strategy& strategy : loaded.strategies) scenario.strategies.push_back(std::move(strategy));
+  } catch (const std::exception& e) {
+    reader.error({path, 0, 0}, std::string("internal error while reading the strategies: ") + e.what());
+  }
+  return reader.error_count() == 0;
+}
+
+bool load_strategies_file(const std::string& path, Scenario& scenario, Diagnostics& diagnostics) {
+  auto text = scenario_detail::read_text_file(path, "the strategies", diagnostics);
+  return text && load_strategies_text(*text, path, scenario, diagnostics);
+}
+
+StrategyEdit parse_assignment(const std::string& text, const SourceLocation& where) {
+  const auto equals = text.find('=');
+  const std::string path = equals == std::string::npos ? "" : text.substr(0, equals);
+  const auto value = equals == std::string::npos ? std::nullopt
+                                                 : scenario_detail::parse_number(text.substr(equals + 1));
+  if (path.empty() || !value || !std::isfinite(*value))
+    throw InputError("'" + text + "' is not PATH=NUMBER; write e.g. word_of_mouth.rate=0.4 or "
+                     "touchpoints.support.experience.mean=0.6");
+  StrategyEdit edit;
+  edit.kind = StrategyEdit::Kind::set;
+  edit.path = path;
+  edit.value = *value;
+  edit.location = where;
+  return edit;
 }
 
 }  // namespace journeysim
