@@ -92,16 +92,27 @@ advocacy: {advocate_probability: 1.0}
 )");
   const RunResult run = run_scenario(scenario, {}).runs.at(0);
   ASSERT_EQ(run.advocates, 50000u);
-  const double pool = 150000.0, step = 0.01;
-  double unaware = 1.0, heard = 0.0;
+  // Advocates count from the step after their purchase (day 0), so step 0
+  // has none. The number active is itself random (each life is Exp(10)):
+  // the hazard integral Λ = q/m·step·Σ_k A_k varies with
+  // Var = (q/m·step)²·N·Var(M), M = #{k ≥ 1: life > k·step}, which adds to
+  // the binomial variance of who hears, through d(heard)/dΛ = e^{−Λ}.
+  const double pool = 150000.0, step = 0.01, advocates = 50000.0, q_over_m = 0.4 / 200000.0;
+  double unaware = 1.0, heard = 0.0, mean_m = 0.0, mean_m2 = 0.0;
   for (int day = 0; day < 30; ++day) {
     for (int k = 0; k < 100; ++k) {
-      const double t = (day * 100 + k) * step;
-      unaware *= std::exp(-0.4 * 50000.0 * std::exp(-t / 10.0) / 200000.0 * step);
+      const int index = day * 100 + k;
+      if (index == 0) continue;
+      const double alive = std::exp(-index * step / 10.0);  // P(life > k·step)
+      unaware *= std::exp(-q_over_m * advocates * alive * step);
+      mean_m += alive;
+      mean_m2 += (2.0 * index - 1.0) * alive;
     }
     heard += static_cast<double>(run.series.newly_aware_word_of_mouth[static_cast<size_t>(day)]);
     const double expected = 1.0 - unaware;
-    EXPECT_WITHIN_SE(heard / pool, expected, std::sqrt(expected * (1 - expected) / pool), 4.0) << "day " << day;
+    const double lifetime_sd = unaware * q_over_m * step * std::sqrt(advocates * (mean_m2 - mean_m * mean_m));
+    const double se = std::sqrt(expected * (1 - expected) / pool + lifetime_sd * lifetime_sd);
+    EXPECT_WITHIN_SE(heard / pool, expected, se, 4.0) << "day " << day;
   }
 }
 

@@ -33,10 +33,28 @@ enum class Slot : std::uint32_t {
 
 class DrawStream {
  public:
+  using Key = r123::Philox4x32::key_type;
+
   DrawStream(std::uint64_t seed, std::uint32_t stream, std::uint32_t replication, std::uint32_t event,
              StreamDomain domain = StreamDomain::customer)
-      : key_{{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}},
-        counter_{{event, 0u, stream, replication | static_cast<std::uint32_t>(domain)}} {}
+      : DrawStream(seed_key(seed), stream, replication, event, domain) {}
+  DrawStream(Key key, std::uint32_t stream, std::uint32_t replication, std::uint32_t event,
+             StreamDomain domain = StreamDomain::customer)
+      : key_(key), counter_{{event, 0u, stream, replication | static_cast<std::uint32_t>(domain)}} {}
+
+  static Key seed_key(std::uint64_t seed) {
+    return {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+  }
+  // A key of its own for each group of customers (`group` ≠ 0), so a
+  // customer's stream is (group, position in it): mixed by SplitMix64's
+  // finaliser, distinct groups collide with probability 2^-64.
+  static Key group_key(std::uint64_t seed, std::uint64_t group) {
+    std::uint64_t z = seed ^ (group * 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    z ^= z >> 31;
+    return seed_key(z);
+  }
 
   // The 32 random bits of a slot (Philox blocks of four slots are made on demand).
   std::uint32_t bits(Slot slot) {

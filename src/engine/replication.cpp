@@ -115,7 +115,7 @@ void Replication::synchronise(std::uint32_t step) {
 // Draws how many of each segment's unaware pool become aware this step, and
 // through which channel, then gives them the next ids.
 void Replication::activate(std::uint32_t step) {
-  activations_.clear();
+  step_activations_ = activations_.size();
   const double duration = step_end_ - step_start_;
   const double active_advocates =
       advocates_started_ > advocates_expired_ ? static_cast<double>(advocates_started_ - advocates_expired_) : 0.0;
@@ -125,8 +125,10 @@ void Replication::activate(std::uint32_t step) {
 
   auto add = [&](std::uint8_t segment, std::uint32_t entry_node, std::uint64_t count, double hazard) {
     if (count == 0) return;
-    activations_.push_back({next_id_, static_cast<std::uint32_t>(count), segment, entry_node, hazard,
-                            -std::expm1(-hazard * duration)});
+    const std::uint64_t group = (std::uint64_t{step} << 24 | std::uint64_t{segment} << 16 |
+                                 (entry_node - model_.touchpoint_count())) + 1;
+    activations_.push_back({DrawStream::group_key(settings_.seed, group), next_id_, static_cast<std::uint32_t>(count),
+                            segment, entry_node, hazard, -std::expm1(-hazard * duration)});
     next_id_ += static_cast<std::uint32_t>(count);
     unaware_[segment] -= count;
     segment_aware_[segment] += count;
@@ -174,14 +176,15 @@ void Replication::advance_step(std::uint32_t step) {
     std::vector<std::uint32_t>().swap(bucket);
   }
   const std::uint64_t waiting = work_.size();
-  const std::uint32_t first_new = activations_.empty() ? next_id_ : activations_.front().first_id;
+  const std::uint32_t first_new =
+      step_activations_ == activations_.size() ? next_id_ : activations_[step_activations_].first_id;
   const std::uint64_t total = waiting + (next_id_ - first_new);
 
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
       [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
         Tally& tally = tallies_.local();
-        size_t activation = 0;
+        size_t activation = step_activations_;
         for (std::uint64_t i = range.begin(); i != range.end(); ++i) {
           if (i < waiting) {
             // Waiting customers are scattered in memory: fetch a few ahead.
@@ -201,7 +204,7 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
   double aware = step_start_;
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
-    DrawStream draws(settings_.seed, id, settings_.replication, 0);
+    DrawStream draws(activation.key, id - activation.first_id, settings_.replication, 0);
     const double duration = step_end_ - step_start_;
     const double u = draws.uniform(Slot::choice);
     aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
@@ -222,8 +225,16 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
   return 0.0;
 }
 
+const Replication::Activation& Replication::activation_of(std::uint32_t id) const {
+  const auto after = std::upper_bound(activations_.begin(), activations_.end(), id,
+                                      [](std::uint32_t value, const Activation& a) { return value < a.first_id; });
+  return *(after - 1);
+}
+
 // Walks a customer through every event before the step end.
 void Replication::advance(std::uint32_t id, Tally& tally) {
+  const Activation& activation = activation_of(id);
+  const std::uint32_t position = id - activation.first_id;
   double time = store_.hot[id].leave_time;
   std::uint32_t node = store_.hot[id].node;
   std::uint32_t events = store_.hot[id].events;
@@ -238,7 +249,7 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
     }
     ++events;
     ++tally.events;
-    DrawStream draws(settings_.seed, id, settings_.replication, events);
+    DrawStream draws(activation.key, position, settings_.replication, events);
     const Outcome& next = model_.choose(segment, node, draws.bits(Slot::choice));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];

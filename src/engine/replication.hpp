@@ -34,8 +34,14 @@ class Replication {
   RunResult run(OnStep&& on_step);
 
  private:
-  // A run of consecutive new customer ids made aware together.
+  // A run of consecutive new customer ids made aware together: one segment,
+  // one entry, one step. Its customers draw from streams keyed by the run
+  // (its key) and their position in it, not by their id: when a strategy
+  // changes how many become aware through one route in one step, every
+  // other customer keeps the random numbers it had in the baseline, so
+  // differences between the two are the strategy's, not a reshuffle.
   struct Activation {
+    DrawStream::Key key;
     std::uint32_t first_id;
     std::uint32_t count;
     std::uint8_t segment;
@@ -48,6 +54,8 @@ class Replication {
   void activate(std::uint32_t step);
   void advance_step(std::uint32_t step);
   void start_customer(std::uint32_t id, const Activation& activation, Tally& tally);
+  // The activation a customer id belongs to (ids ascend with activations).
+  const Activation& activation_of(std::uint32_t id) const;
   void advance(std::uint32_t id, Tally& tally);
   void record_advocate(double until, std::uint32_t day, Tally& tally) const;
   void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, DrawStream& draws,
@@ -82,7 +90,8 @@ class Replication {
   double step_start_ = 0.0;
   double step_end_ = 0.0;
   std::uint32_t step_ = 0;
-  std::vector<Activation> activations_;
+  std::vector<Activation> activations_;  // all of them so far, in id order
+  std::size_t step_activations_ = 0;     // where this step's activations begin
   std::vector<std::uint32_t> work_;
 
   // Shared influences as of the current step start.
