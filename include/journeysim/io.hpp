@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "journeysim/comparison.hpp"
 #include "journeysim/results.hpp"
 #include "journeysim/statistics.hpp"
 
@@ -14,6 +15,23 @@ namespace journeysim {
 std::string results_to_table(const Results& results);
 nlohmann::json results_to_json(const Results& results);
 void write_results_hdf5(const Results& results, const std::string& path);
+
+// A run file written by write_results_hdf5 (format "journeysim-run/1"), read
+// back: writing the result again gives the same datasets, and summaries and
+// JSON equal the original's. Per-replication vectors come back full length
+// (a vector left empty when written comes back as zeros). Throws InputError
+// when the file is missing, is not HDF5, is another kind of journeysim file
+// (sweep, comparison) or was written before run files could be read back;
+// std::runtime_error when HDF5 fails to read it.
+Results read_results_hdf5(const std::string& path);
+
+// A comparison as one HDF5 file (format "journeysim-compare/1"): the baseline
+// in /baseline and each arm in /arms/<label> (each the run file layout), plus
+// per arm delta/<metric> and relative/<metric> = [mean, ci95 low, ci95 high]
+// and, when paired, paired_differences/<metric>[R]. Written atomically.
+void write_comparison_hdf5(const Comparison& comparison, const std::string& path);
+// Throws as read_results_hdf5 does.
+Comparison read_comparison_hdf5(const std::string& path);
 
 // Calls write(temp_path), then renames temp_path to path; on failure the
 // temporary file is removed and the previous `path` (if any) is left intact.

@@ -91,7 +91,7 @@ std::vector<SeriesSummary> summarize_series(const Results& results);
 // Arm − baseline, absolute and relative to the baseline.
 struct Difference {
   Interval delta;
-  Interval relative;  // mean NaN when the baseline is 0
+  Interval relative;  // (arm − baseline)/baseline; mean NaN unless the baseline is positive
 };
 enum class Pairing {
   paired,    // replication k of both shares seed and streams: t-interval of the k differences

@@ -1,7 +1,10 @@
-// Results as an HDF5 file for analysis in Python/R/Julia. Layout:
-//   /            attributes: version, scenario_text, scenario_path, scenario_name, strategy,
-//                seed, market_size, horizon_days, step_days, threads, replications,
-//                wall_seconds, events, events_per_s, run_wall_seconds[R], run_events[R]
+// Results as an HDF5 file for analysis in Python/R/Julia. Layout of a run
+// (the root of a run file; /baseline and /arms/<label> of a comparison file):
+//   /            attributes: format ("journeysim-run/1"), version, scenario_text,
+//                scenario_path, scenario_name, label, strategy, strategies[n], edits[n]
+//                (string arrays, in the order applied), seed, market_size, horizon_days,
+//                step_days, threads, replications, wall_seconds, events, events_per_s,
+//                run_wall_seconds[R], run_events[R]
 //   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (NaN when
 //                there is no interval), label, unit
 //   /touchpoints name[T], cost_per_visit[T], visits/dropoffs/purchases[R×T] (uint64)
@@ -9,8 +12,14 @@
 //                entry_names[E], entry_dropoffs[R×E] (uint64)
 //   /series      day[D], <series>[R×D], channels[C], newly_aware_by_channel[R×C×D]
 //   /segments    name[S], <tally>[R×S]
-// Timing is only ever an attribute, so datasets of runs with different
-// thread counts compare equal.
+//   /runs        every scalar field of RunResult, one [R] dataset each under the field's
+//                name: replication (uint32); aware, purchasers, …, events,
+//                satisfaction_count, final_active_advocates (uint64); revenue, cost,
+//                satisfaction_sum, first_purchase_days_*, journey_days_*,
+//                final_public_rating (double) — and wall_seconds[R] as an attribute
+// Timing is only ever an attribute (so RunResult::wall_seconds is an attribute
+// of /runs, not a dataset), so datasets of runs with different thread counts
+// compare equal. read_results_hdf5 (hdf5_read.cpp) rebuilds the Results.
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -22,59 +31,12 @@
 #include <fmt/format.h>
 
 #include "io/detail.hpp"
+#include "io/hdf5_detail.hpp"
 #include "journeysim/io.hpp"
 
 namespace journeysim {
 
-namespace {
-
-using io_detail::at_or_zero;
-
-// Silences the HDF5 error stack printer while we write (errors become
-// exceptions with messages), restoring whatever was set before.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-H5::StrType string_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
-
-template <class T>
-struct H5Types;
-template <>
-struct H5Types<std::uint64_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT64; }
-};
-template <>
-struct H5Types<std::uint32_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U32LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT32; }
-};
-template <>
-struct H5Types<std::uint8_t> {
-  static const H5::PredType& file() { return H5::PredType::STD_U8LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT8; }
-};
-template <>
-struct H5Types<double> {
-  static const H5::PredType& file() { return H5::PredType::IEEE_F64LE; }
-  static const H5::PredType& memory() { return H5::PredType::NATIVE_DOUBLE; }
-};
+namespace hdf5_detail {
 
 void string_attribute(H5::H5Object& object, const std::string& name, const std::string& value) {
   const H5::StrType type = string_type();
@@ -82,29 +44,24 @@ void string_attribute(H5::H5Object& object, const std::string& name, const std::
   attribute.write(type, value);
 }
 
-template <class T>
-void scalar_attribute(H5::H5Object& object, const std::string& name, T value) {
-  H5::Attribute attribute =
-      object.createAttribute(name, H5Types<T>::file(), H5::DataSpace(H5S_SCALAR));
-  attribute.write(H5Types<T>::memory(), &value);
+namespace {
+
+std::vector<const char*> c_strings(const std::vector<std::string>& values) {
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& value : values) pointers.push_back(value.c_str());
+  return pointers;
 }
 
-template <class T>
-void array_attribute(H5::H5Object& object, const std::string& name, const std::vector<T>& values) {
+}  // namespace
+
+void strings_attribute(H5::H5Object& object, const std::string& name,
+                       const std::vector<std::string>& values) {
+  const H5::StrType type = string_type();
   const hsize_t dims[1] = {values.size()};
-  H5::Attribute attribute =
-      object.createAttribute(name, H5Types<T>::file(), H5::DataSpace(1, dims));
-  if (!values.empty()) attribute.write(H5Types<T>::memory(), values.data());
-}
-
-// A dataset of shape `dims` from row-major `values`.
-template <class T>
-H5::DataSet array_dataset(H5::Group& group, const std::string& name,
-                          const std::vector<hsize_t>& dims, const std::vector<T>& values) {
-  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
-  H5::DataSet dataset = group.createDataSet(name, H5Types<T>::file(), space);
-  if (!values.empty()) dataset.write(values.data(), H5Types<T>::memory());
-  return dataset;
+  H5::Attribute attribute = object.createAttribute(name, type, H5::DataSpace(1, dims));
+  const std::vector<const char*> pointers = c_strings(values);
+  if (!pointers.empty()) attribute.write(type, pointers.data());
 }
 
 void strings_dataset(H5::Group& group, const std::string& name,
@@ -112,11 +69,19 @@ void strings_dataset(H5::Group& group, const std::string& name,
   const H5::StrType type = string_type();
   const hsize_t dims[1] = {values.size()};
   H5::DataSet dataset = group.createDataSet(name, type, H5::DataSpace(1, dims));
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const std::string& value : values) pointers.push_back(value.c_str());
+  const std::vector<const char*> pointers = c_strings(values);
   if (!pointers.empty()) dataset.write(pointers.data(), type);
 }
+
+H5::Group create_utf8_group(H5::Group& parent, const std::string& name) {
+  H5::LinkCreatPropList lcpl;
+  lcpl.setCharEncoding(H5T_CSET_UTF8);
+  return parent.createGroup(name, lcpl);
+}
+
+namespace {
+
+using io_detail::at_or_zero;
 
 // [R × cols] from the vector `get(run)` of every replication (empty = zeros).
 template <class T, class Get>
@@ -129,37 +94,45 @@ std::vector<T> per_run_matrix(const Results& results, std::size_t cols, Get get)
   return out;
 }
 
-hsize_t runs_of(const Results& results) { return results.runs.size(); }
-
-void write_root(H5::H5File& file, const Results& results) {
-  H5::Group root = file.openGroup("/");
-  string_attribute(root, "version", JOURNEYSIM_VERSION);
-  string_attribute(root, "scenario_text", results.scenario_text);
-  string_attribute(root, "scenario_path", results.scenario_path);
-  string_attribute(root, "scenario_name", results.scenario_name);
-  string_attribute(root, "strategy", results.strategy);
-  scalar_attribute<std::uint64_t>(root, "seed", results.seed);
-  scalar_attribute<std::uint64_t>(root, "market_size", results.market_size);
-  scalar_attribute<double>(root, "horizon_days", results.horizon_days);
-  scalar_attribute<double>(root, "step_days", results.step_days);
-  scalar_attribute<std::uint32_t>(root, "threads", results.threads);
-  scalar_attribute<std::uint32_t>(root, "replications",
-                                  static_cast<std::uint32_t>(results.runs.size()));
-  scalar_attribute<double>(root, "wall_seconds", results.wall_seconds);
-  scalar_attribute<std::uint64_t>(root, "events", results.total_events());
-  scalar_attribute<double>(root, "events_per_s", results.events_per_second());
-  std::vector<double> run_wall;
-  std::vector<std::uint64_t> run_events;
-  for (const RunResult& run : results.runs) {
-    run_wall.push_back(run.wall_seconds);
-    run_events.push_back(run.events);
-  }
-  array_attribute(root, "run_wall_seconds", run_wall);
-  array_attribute(root, "run_events", run_events);
+// One value per replication.
+template <class T, class Get>
+std::vector<T> per_run(const Results& results, Get get) {
+  std::vector<T> out;
+  out.reserve(results.runs.size());
+  for (const RunResult& run : results.runs) out.push_back(static_cast<T>(get(run)));
+  return out;
 }
 
-void write_summary(H5::H5File& file, const Results& results) {
-  H5::Group group = file.createGroup("/summary");
+hsize_t runs_of(const Results& results) { return results.runs.size(); }
+
+void write_attributes(H5::Group& group, const Results& results) {
+  string_attribute(group, "format", kRunFormat);
+  string_attribute(group, "version", JOURNEYSIM_VERSION);
+  string_attribute(group, "scenario_text", results.scenario_text);
+  string_attribute(group, "scenario_path", results.scenario_path);
+  string_attribute(group, "scenario_name", results.scenario_name);
+  string_attribute(group, "label", results.label);
+  string_attribute(group, "strategy", results.strategy);
+  strings_attribute(group, "strategies", results.strategies);
+  strings_attribute(group, "edits", results.edits);
+  scalar_attribute<std::uint64_t>(group, "seed", results.seed);
+  scalar_attribute<std::uint64_t>(group, "market_size", results.market_size);
+  scalar_attribute<double>(group, "horizon_days", results.horizon_days);
+  scalar_attribute<double>(group, "step_days", results.step_days);
+  scalar_attribute<std::uint32_t>(group, "threads", results.threads);
+  scalar_attribute<std::uint32_t>(group, "replications",
+                                  static_cast<std::uint32_t>(results.runs.size()));
+  scalar_attribute<double>(group, "wall_seconds", results.wall_seconds);
+  scalar_attribute<std::uint64_t>(group, "events", results.total_events());
+  scalar_attribute<double>(group, "events_per_s", results.events_per_second());
+  array_attribute(group, "run_wall_seconds",
+                  per_run<double>(results, [](const RunResult& r) { return r.wall_seconds; }));
+  array_attribute(group, "run_events",
+                  per_run<std::uint64_t>(results, [](const RunResult& r) { return r.events; }));
+}
+
+void write_summary(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("summary");
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   for (const MetricDefinition& def : headline_metrics()) {
     const std::vector<double> values = metric_values(results, def);
@@ -173,28 +146,23 @@ void write_summary(H5::H5File& file, const Results& results) {
   }
 }
 
-void write_touchpoints(H5::H5File& file, const Results& results) {
-  H5::Group group = file.createGroup("/touchpoints");
+void write_touchpoints(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("touchpoints");
   const std::size_t n = results.touchpoints.size();
   strings_dataset(group, "name", results.touchpoints);
   array_dataset<double>(group, "cost_per_visit", {n}, results.touchpoint_cost);
   const std::vector<hsize_t> dims{runs_of(results), n};
-  array_dataset(group, "visits", dims,
-                per_run_matrix<std::uint64_t>(results, n, [](const RunResult& r, std::size_t t) {
-                  return at_or_zero(r.touchpoint_visits, t);
-                }));
-  array_dataset(group, "dropoffs", dims,
-                per_run_matrix<std::uint64_t>(results, n, [](const RunResult& r, std::size_t t) {
-                  return at_or_zero(r.touchpoint_dropoffs, t);
-                }));
-  array_dataset(group, "purchases", dims,
-                per_run_matrix<std::uint64_t>(results, n, [](const RunResult& r, std::size_t t) {
-                  return at_or_zero(r.touchpoint_purchases, t);
-                }));
+  for (const auto& [name, member] : touchpoint_tallies()) {
+    array_dataset(group, name, dims,
+                  per_run_matrix<std::uint64_t>(results, n, [m = member](const RunResult& r,
+                                                                        std::size_t t) {
+                    return at_or_zero(r.*m, t);
+                  }));
+  }
 }
 
-void write_flows(H5::H5File& file, const Results& results) {
-  H5::Group group = file.createGroup("/flows");
+void write_flows(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("flows");
   const std::size_t n = results.flows.size();
   std::vector<std::string> from, to;
   std::vector<std::uint8_t> entry;
@@ -219,23 +187,14 @@ void write_flows(H5::H5File& file, const Results& results) {
                 }));
 }
 
-void write_series(H5::H5File& file, const Results& results) {
-  H5::Group group = file.createGroup("/series");
+void write_series(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("series");
   const std::size_t days = series_days(results);
   std::vector<std::uint32_t> day(days);
   for (std::size_t d = 0; d < days; ++d) day[d] = static_cast<std::uint32_t>(d);
   array_dataset<std::uint32_t>(group, "day", {days}, day);
   const std::vector<hsize_t> dims{runs_of(results), days};
-  using Series = std::vector<std::uint64_t> DailySeries::*;
-  const std::pair<const char*, Series> counts[] = {
-      {"purchasers_cumulative", &DailySeries::purchasers_cumulative},
-      {"purchases", &DailySeries::purchases},
-      {"new_purchasers", &DailySeries::new_purchasers},
-      {"newly_aware_initial", &DailySeries::newly_aware_initial},
-      {"newly_aware_word_of_mouth", &DailySeries::newly_aware_word_of_mouth},
-      {"active_advocates", &DailySeries::active_advocates},
-  };
-  for (const auto& [name, member] : counts) {
+  for (const auto& [name, member] : daily_counts()) {
     array_dataset(group, name, dims,
                   per_run_matrix<std::uint64_t>(results, days, [m = member](const RunResult& r,
                                                                            std::size_t d) {
@@ -262,32 +221,19 @@ void write_series(H5::H5File& file, const Results& results) {
   array_dataset(group, "newly_aware_by_channel", {runs_of(results), channels, days}, by_channel);
 }
 
-void write_segments(H5::H5File& file, const Results& results) {
-  H5::Group group = file.createGroup("/segments");
+void write_segments(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("segments");
   const std::size_t n = results.segments.size();
   strings_dataset(group, "name", results.segments);
   const std::vector<hsize_t> dims{runs_of(results), n};
-  using Count = std::uint64_t SegmentTally::*;
-  const std::pair<const char*, Count> counts[] = {
-      {"aware", &SegmentTally::aware},           {"purchasers", &SegmentTally::purchasers},
-      {"purchases", &SegmentTally::purchases},   {"promoters", &SegmentTally::promoters},
-      {"detractors", &SegmentTally::detractors}, {"advocates", &SegmentTally::advocates},
-      {"satisfaction_count", &SegmentTally::satisfaction_count},
-  };
-  for (const auto& [name, member] : counts) {
+  for (const auto& [name, member] : segment_counts()) {
     array_dataset(group, name, dims,
                   per_run_matrix<std::uint64_t>(results, n, [m = member](const RunResult& r,
                                                                         std::size_t s) {
                     return at_or_zero(r.segments, s).*m;
                   }));
   }
-  using Amount = double SegmentTally::*;
-  const std::pair<const char*, Amount> amounts[] = {
-      {"revenue", &SegmentTally::revenue},
-      {"cost", &SegmentTally::cost},
-      {"satisfaction_sum", &SegmentTally::satisfaction_sum},
-  };
-  for (const auto& [name, member] : amounts) {
+  for (const auto& [name, member] : segment_amounts()) {
     array_dataset(group, name, dims,
                   per_run_matrix<double>(results, n, [m = member](const RunResult& r,
                                                                  std::size_t s) {
@@ -296,20 +242,47 @@ void write_segments(H5::H5File& file, const Results& results) {
   }
 }
 
+void write_runs(H5::Group& parent, const Results& results) {
+  H5::Group group = parent.createGroup("runs");
+  const std::vector<hsize_t> dims{runs_of(results)};
+  array_dataset(group, "replication", dims,
+                per_run<std::uint32_t>(results, [](const RunResult& r) { return r.replication; }));
+  for (const auto& [name, member] : run_counts()) {
+    array_dataset(group, name, dims,
+                  per_run<std::uint64_t>(results, [m = member](const RunResult& r) { return r.*m; }));
+  }
+  for (const auto& [name, member] : run_amounts()) {
+    array_dataset(group, name, dims,
+                  per_run<double>(results, [m = member](const RunResult& r) { return r.*m; }));
+  }
+  // Timing: an attribute, so datasets do not depend on the machine.
+  array_attribute(group, "wall_seconds",
+                  per_run<double>(results, [](const RunResult& r) { return r.wall_seconds; }));
+}
+
 }  // namespace
+
+void write_run(H5::Group& group, const Results& results) {
+  write_attributes(group, results);
+  write_summary(group, results);
+  write_touchpoints(group, results);
+  write_flows(group, results);
+  write_series(group, results);
+  write_segments(group, results);
+  write_runs(group, results);
+}
+
+}  // namespace hdf5_detail
 
 void write_results_hdf5(const Results& results, const std::string& path) {
   io_detail::check_shapes(results);
   write_file_atomically(path, [&](const std::string& temp) {
-    const QuietHdf5 quiet;
+    const hdf5_detail::QuietHdf5 quiet;
     try {
       H5::H5File file(temp, H5F_ACC_TRUNC);
-      write_root(file, results);
-      write_summary(file, results);
-      write_touchpoints(file, results);
-      write_flows(file, results);
-      write_series(file, results);
-      write_segments(file, results);
+      H5::Group root = file.openGroup("/");
+      hdf5_detail::write_run(root, results);
+      root.close();
       file.close();
     } catch (const H5::Exception& e) {
       // H5::Exception is not a std::exception; callers should not need HDF5 headers.

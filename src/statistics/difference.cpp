@@ -55,7 +55,9 @@ Difference paired_difference(const std::vector<double>& baseline, const std::vec
   bool relative_defined = true;
   for (std::size_t k = 0; k < arm.size(); ++k) {
     deltas.push_back(arm[k] - baseline[k]);
-    if (baseline[k] == 0.0) relative_defined = false;
+    // A change relative to zero or to a negative level (an NPS of −16) has no
+    // meaningful sign or size: reported as undefined.
+    if (!(baseline[k] > 0.0)) relative_defined = false;
     else relatives.push_back((arm[k] - baseline[k]) / baseline[k]);
   }
   Difference out;
@@ -70,7 +72,7 @@ Difference welch_difference(const std::vector<double>& baseline, const std::vect
   const double delta = b.mean - a.mean;
   if (a.n < 2 || b.n < 2) {
     out.delta = {delta, {}, {}};
-    out.relative = {a.mean == 0.0 ? nan : delta / a.mean, {}, {}};
+    out.relative = {a.mean > 0.0 ? delta / a.mean : nan, {}, {}};
     return out;
   }
   const double va = a.variance / a.n, vb = b.variance / b.n;
@@ -79,7 +81,7 @@ Difference welch_difference(const std::vector<double>& baseline, const std::vect
   const double df = se > 0.0 ? (va + vb) * (va + vb) / (va * va / (a.n - 1) + vb * vb / (b.n - 1))
                              : a.n + b.n - 2;
   out.delta = t_interval(delta, se, df);
-  if (a.mean == 0.0) {
+  if (!(a.mean > 0.0)) {
     out.relative = {nan, {}, {}};
   } else {
     // b/a − 1 by the delta method: the baseline's own uncertainty counts too.

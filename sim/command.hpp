@@ -1,0 +1,85 @@
+#pragma once
+// The command-line program's pieces: one Command object per subcommand
+// (validate, graph, analyze, run, compare, sweep), each registering its own
+// options, and the helpers they share.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "journeysim/diagnostics.hpp"
+#include "journeysim/ensemble.hpp"
+#include "journeysim/scenario.hpp"
+
+namespace cli {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failure = 1;    // the environment failed (a file could not be written) or a bug
+constexpr int exit_bad_input = 2;  // the user can fix it: a scenario, an option
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  bool selected() const { return subcommand_ != nullptr && subcommand_->parsed(); }
+  virtual int run() = 0;
+
+ protected:
+  CLI::App* subcommand_ = nullptr;
+};
+
+std::unique_ptr<Command> validate_command(CLI::App& app);
+std::unique_ptr<Command> graph_command(CLI::App& app);
+std::unique_ptr<Command> analyze_command(CLI::App& app);
+std::unique_ptr<Command> run_command(CLI::App& app);
+std::unique_ptr<Command> compare_command(CLI::App& app);
+std::unique_ptr<Command> sweep_command(CLI::App& app);
+
+// Diagnostics on stderr in file order, each once; warnings unless quiet.
+void print_diagnostics(const journeysim::Diagnostics& diagnostics, bool quiet);
+
+// Loads a scenario, adds --strategies files, applies strategies then edits,
+// in order. Prints diagnostics; empty on error.
+struct ScenarioSource {
+  std::string file;
+  std::vector<std::string> strategies_files;
+  std::vector<std::string> strategies;  // applied in order
+  std::vector<std::string> assignments;  // --set PATH=VALUE, applied after the strategies
+
+  std::optional<journeysim::Scenario> load_base(bool quiet) const;  // the file and --strategies files only
+  std::optional<journeysim::Scenario> load(bool quiet) const;       // with strategies and --set applied
+};
+
+// Options every simulating command shares.
+struct SimulationOptions {
+  unsigned threads = 0;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> market_size;
+  std::uint32_t replications = 1;
+  std::uint32_t max_events = 1'000'000;
+  bool quiet = false;
+
+  void add_to(CLI::App& command, std::uint32_t default_replications);
+  journeysim::RunOptions run_options() const;
+};
+
+// Names in a scenario need not be valid UTF-8; JSON output must be.
+std::string json_text(const nlohmann::json& json);
+
+// An output path that cannot be written is bad input (InputError), found
+// before a long run rather than after it.
+void check_output_file(const std::string& path);
+
+// Text to `out`, or to stdout when out is "" or "-".
+void write_output(const std::string& out, const std::string& text);
+
+// A result that could not be written is a failure: scripts read the exit code.
+int finish_output(int code);
+
+// Is stderr a terminal (for progress bars)?
+bool stderr_is_terminal();
+
+}  // namespace cli

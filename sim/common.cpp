@@ -1,0 +1,142 @@
+// Helpers the subcommands share.
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <iostream>
+#include <tuple>
+
+#include "command.hpp"
+#include "journeysim/errors.hpp"
+#include "journeysim/io.hpp"
+#include "journeysim/load.hpp"
+
+namespace cli {
+
+using journeysim::Diagnostics;
+
+void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
+  // In file order, so a long list reads top to bottom alongside the file; once
+  // each (a strategy reloads the file, which repeats its warnings).
+  std::vector<journeysim::Diagnostic> sorted = diagnostics.all();
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.location.file, a.location.line, a.location.column) <
+           std::tie(b.location.file, b.location.line, b.location.column);
+  });
+  std::vector<std::string> printed;
+  for (const auto& diagnostic : sorted) {
+    if (quiet && diagnostic.severity != journeysim::Severity::error) continue;
+    std::string line = diagnostic.format();
+    if (std::find(printed.begin(), printed.end(), line) != printed.end()) continue;
+    std::cerr << line << '\n';
+    printed.push_back(std::move(line));
+  }
+}
+
+namespace {
+
+std::optional<journeysim::Scenario> load_with_files(const ScenarioSource& source, Diagnostics& diagnostics) {
+  auto scenario = journeysim::load_scenario_file(source.file, diagnostics);
+  for (const auto& path : source.strategies_files) {
+    if (!scenario) break;
+    if (!journeysim::load_strategies_file(path, *scenario, diagnostics)) scenario.reset();
+  }
+  return scenario;
+}
+
+}  // namespace
+
+std::optional<journeysim::Scenario> ScenarioSource::load_base(bool quiet) const {
+  Diagnostics diagnostics;
+  auto scenario = load_with_files(*this, diagnostics);
+  print_diagnostics(diagnostics, quiet);
+  return scenario;
+}
+
+std::optional<journeysim::Scenario> ScenarioSource::load(bool quiet) const {
+  // One list of diagnostics, printed once: applying edits reloads the file,
+  // which would repeat its warnings.
+  Diagnostics diagnostics;
+  auto scenario = load_with_files(*this, diagnostics);
+  if (scenario && !(strategies.empty() && assignments.empty())) {
+    std::vector<journeysim::StrategyEdit> edits;
+    for (const auto& assignment : assignments)
+      edits.push_back(journeysim::parse_assignment(assignment, {"--set", 0, 0}));
+    scenario = journeysim::apply_strategies(*scenario, strategies, diagnostics, edits);
+  }
+  print_diagnostics(diagnostics, quiet);
+  return scenario;
+}
+
+void SimulationOptions::add_to(CLI::App& command, std::uint32_t default_replications) {
+  replications = default_replications;
+  command.add_option("--threads,-t", threads, "Worker threads (0, the default: all cores)")
+      ->check(CLI::Range(0u, journeysim::max_threads));
+  command
+      .add_option("--seed", seed, "Random seed (overrides the scenario's)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            // CLI11 would saturate out-of-range numbers silently; a seed must be exact.
+            std::uint64_t value = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error != std::errc() || end != text.data() + text.size())
+              return "'" + text + "' is not a whole number from 0 to 18446744073709551615";
+            return "";
+          },
+          "UINT64"));
+  command.add_option("--market-size", market_size, "Potential customers (overrides market.size)")
+      ->check(CLI::PositiveNumber);
+  command
+      .add_option("--replications,-r", replications,
+                  "Independent replications; 95% confidence intervals across them (default " +
+                      std::to_string(default_replications) + ")")
+      ->check(CLI::Range(1u, 1000000u));
+  command.add_option("--max-events", max_events,
+                     "Per-customer event cap (default 1000000); journeys hitting it are reported as truncated")
+      ->check(CLI::PositiveNumber);
+  command.add_flag("--quiet,-q", quiet, "No warnings, no progress bar (results are still printed)");
+}
+
+journeysim::RunOptions SimulationOptions::run_options() const {
+  journeysim::RunOptions options;
+  options.threads = threads;
+  options.seed = seed;
+  options.market_size = market_size;
+  options.replications = replications;
+  options.max_events_per_customer = max_events;
+  return options;
+}
+
+std::string json_text(const nlohmann::json& json) {
+  return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void check_output_file(const std::string& path) {
+  try {
+    journeysim::check_output_path(path);
+  } catch (const std::runtime_error& error) {
+    throw journeysim::InputError(error.what());
+  }
+}
+
+void write_output(const std::string& out, const std::string& text) {
+  if (out.empty() || out == "-") {
+    std::cout << text;
+    return;
+  }
+  check_output_file(out);
+  journeysim::write_text_atomically(out, text);
+}
+
+int finish_output(int code) {
+  std::cout.flush();
+  if (code == 0 && !std::cout) {
+    std::cerr << "journeysim: error: cannot write to standard output\n";
+    return exit_failure;
+  }
+  return code;
+}
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) != 0; }
+
+}  // namespace cli

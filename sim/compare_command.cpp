@@ -1,0 +1,142 @@
+// journeysim compare: a baseline and strategies with paired CIs (common
+// random numbers), or two scenario files side by side (Welch).
+#include <iostream>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "journeysim/comparison.hpp"
+#include "journeysim/errors.hpp"
+#include "journeysim/io.hpp"
+#include "journeysim/load.hpp"
+#include "progress_bar.hpp"
+
+namespace cli {
+
+namespace {
+
+// "a+b" applies strategy a, then b, as one arm.
+std::vector<std::string> split_plus(const std::string& arm) {
+  std::vector<std::string> names;
+  std::size_t start = 0;
+  while (true) {
+    const auto plus = arm.find('+', start);
+    names.push_back(arm.substr(start, plus == std::string::npos ? std::string::npos : plus - start));
+    if (plus == std::string::npos) return names;
+    start = plus + 1;
+  }
+}
+
+class CompareCommand : public Command {
+ public:
+  explicit CompareCommand(CLI::App& app) {
+    subcommand_ = app.add_subcommand(
+        "compare",
+        "Compare strategies against the baseline with paired 95% CIs (common random numbers),\n"
+        "or two scenario files side by side (independent runs, Welch CIs).\n"
+        "  journeysim compare scenarios/ecosystem.yaml -s fix_support -s referral_programme\n"
+        "  journeysim compare scenarios/funnel.yaml scenarios/ecosystem.yaml");
+    subcommand_->add_option("files", files_, "One scenario YAML (with --strategy), or two to compare")
+        ->required()
+        ->expected(1, 2);
+    subcommand_->add_option("--strategy,-s", arms_,
+                            "An arm: a named strategy, or several joined by + (applied in order); repeatable");
+    subcommand_->add_option("--strategies", strategies_files_,
+                            "Load more strategies from this file (top level `strategies:`); repeatable");
+    options_.add_to(*subcommand_, 10);
+    subcommand_->get_option("--replications")->check(CLI::Range(2u, 1000000u));
+    subcommand_->add_flag("--json", json_, "Print the comparison as one JSON object");
+    subcommand_->add_option("--out,-o", out_, "Also write every arm's runs and the deltas to an HDF5 file");
+  }
+
+  int run() override {
+    if (files_.size() == 2 && !arms_.empty())
+      throw journeysim::InputError("compare takes either one scenario with --strategy arms, or two scenario files "
+                                   "without --strategy; to compare strategies of two files, run compare on each");
+    if (files_.size() == 1 && arms_.empty())
+      throw journeysim::InputError("nothing to compare: give --strategy NAME (repeatable), or a second scenario file");
+    if (!out_.empty()) check_output_file(out_);
+
+    std::vector<journeysim::RunPlan> plans;
+    journeysim::Comparison comparison;
+    if (files_.size() == 1) {
+      if (!paired_plans(plans)) return exit_bad_input;
+      comparison.pairing = journeysim::Pairing::paired;
+    } else {
+      if (!unpaired_plans(plans)) return exit_bad_input;
+      comparison.pairing = journeysim::Pairing::unpaired;
+    }
+
+    journeysim::Engine engine(options_.threads);
+    ProgressBar progress(!options_.quiet && stderr_is_terminal());
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      journeysim::Results results = engine.run(plans[i], [&](double fraction) {
+        progress.update((static_cast<double>(i) + fraction) / static_cast<double>(plans.size()));
+      });
+      if (i == 0) comparison.baseline = std::move(results);
+      else comparison.arms.push_back(std::move(results));
+    }
+    progress.finish();
+    if (!out_.empty()) journeysim::write_comparison_hdf5(comparison, out_);
+    if (json_) std::cout << json_text(journeysim::comparison_to_json(comparison)) << '\n';
+    else std::cout << journeysim::comparison_to_table(comparison);
+    return exit_ok;
+  }
+
+ private:
+  // Baseline and arms from one scenario: same seed, same replications.
+  bool paired_plans(std::vector<journeysim::RunPlan>& plans) const {
+    ScenarioSource source{files_[0], strategies_files_, {}, {}};
+    auto scenario = source.load_base(options_.quiet);
+    if (!scenario) return false;
+    journeysim::RunPlan baseline = journeysim::plan_for(*scenario, options_.run_options());
+    baseline.label = "baseline";
+    plans.push_back(baseline);
+    journeysim::Diagnostics diagnostics;
+    std::set<std::string> seen;
+    for (const std::string& arm : arms_) {
+      if (!seen.insert(arm).second) throw journeysim::InputError("the arm '" + arm + "' is given twice");
+      auto edited = journeysim::apply_strategies(*scenario, split_plus(arm), diagnostics);
+      if (!edited) break;
+      journeysim::RunPlan plan = baseline;
+      plan.scenario = std::move(*edited);
+      plan.label = arm;
+      plans.push_back(std::move(plan));
+    }
+    print_diagnostics(diagnostics, options_.quiet);
+    return !diagnostics.has_errors();
+  }
+
+  // Two files: independent runs. The second file's replications are numbered
+  // after the first's, so even with the same seed they share no random numbers.
+  bool unpaired_plans(std::vector<journeysim::RunPlan>& plans) const {
+    for (std::size_t f = 0; f < 2; ++f) {
+      ScenarioSource source{files_[f], strategies_files_, {}, {}};
+      auto scenario = source.load(options_.quiet);
+      if (!scenario) return false;
+      journeysim::RunPlan plan = journeysim::plan_for(*scenario, options_.run_options());
+      plan.label = scenario->name;
+      plan.first_replication = static_cast<std::uint32_t>(f) * options_.replications;
+      plans.push_back(std::move(plan));
+    }
+    if (plans[0].label == plans[1].label) {
+      plans[0].label += " (1)";
+      plans[1].label += " (2)";
+    }
+    return true;
+  }
+
+  std::vector<std::string> files_;
+  std::vector<std::string> arms_;
+  std::vector<std::string> strategies_files_;
+  SimulationOptions options_;
+  bool json_ = false;
+  std::string out_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> compare_command(CLI::App& app) { return std::make_unique<CompareCommand>(app); }
+
+}  // namespace cli

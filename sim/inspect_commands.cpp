@@ -1,0 +1,101 @@
+// Commands that read a scenario without simulating it: validate, graph, analyze.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "command.hpp"
+#include "journeysim/analysis.hpp"
+#include "journeysim/graph.hpp"
+#include "journeysim/load.hpp"
+
+namespace cli {
+
+namespace {
+
+class ValidateCommand : public Command {
+ public:
+  explicit ValidateCommand(CLI::App& app) {
+    subcommand_ = app.add_subcommand("validate", "Check a scenario file; errors as file:line:col (exit 2)");
+    subcommand_->add_option("file", source_.file, "Scenario YAML")->required();
+    subcommand_->add_option("--strategies", source_.strategies_files,
+                            "Also check the strategies in this file (top level `strategies:`); repeatable");
+    subcommand_->add_flag("--quiet,-q", quiet_, "Print errors only, not warnings");
+  }
+
+  int run() override {
+    auto scenario = source_.load_base(quiet_);
+    if (!scenario) return exit_bad_input;
+    std::cout << fmt::format("{}: ok — {} touchpoints, {} transitions, {} strategies\n", source_.file,
+                             scenario->touchpoints.size(), scenario->transitions.size(),
+                             scenario->strategies.size());
+    return finish_output(exit_ok);
+  }
+
+ private:
+  ScenarioSource source_;
+  bool quiet_ = false;
+};
+
+// Options both graph and analyze take: which scenario, with which edits.
+void add_source_options(CLI::App& command, ScenarioSource& source) {
+  command.add_option("file", source.file, "Scenario YAML")->required();
+  command.add_option("--strategy,-s", source.strategies,
+                     "Apply a named strategy from the scenario first; repeat to apply several in order");
+  command.add_option("--strategies", source.strategies_files,
+                     "Load more strategies from this file (top level `strategies:`); repeatable");
+  command.add_option("--set", source.assignments,
+                     "Set PATH=VALUE before the run, e.g. --set word_of_mouth.rate=0.3; repeatable");
+}
+
+class GraphCommand : public Command {
+ public:
+  explicit GraphCommand(CLI::App& app) {
+    subcommand_ = app.add_subcommand("graph", "Export the touchpoint graph (Graphviz DOT or JSON)");
+    add_source_options(*subcommand_, source_);
+    subcommand_->add_option("--format,-f", format_, "dot or json")->check(CLI::IsMember({"dot", "json"}));
+    subcommand_->add_option("--out,-o", out_, "Write to this file instead of standard output");
+  }
+
+  int run() override {
+    auto scenario = source_.load(false);
+    if (!scenario) return exit_bad_input;
+    write_output(out_, format_ == "dot" ? journeysim::graph_to_dot(*scenario)
+                                        : journeysim::graph_to_json(*scenario) + "\n");
+    return finish_output(exit_ok);
+  }
+
+ private:
+  ScenarioSource source_;
+  std::string format_ = "dot";
+  std::string out_;
+};
+
+class AnalyzeCommand : public Command {
+ public:
+  explicit AnalyzeCommand(CLI::App& app) {
+    subcommand_ = app.add_subcommand("analyze", "Exact absorbing-Markov-chain analysis of the static journey");
+    add_source_options(*subcommand_, source_);
+    subcommand_->add_flag("--json", json_, "Print one JSON object");
+  }
+
+  int run() override {
+    auto scenario = source_.load(false);
+    if (!scenario) return exit_bad_input;
+    const auto analysis = journeysim::analyze(*scenario);
+    if (json_) std::cout << json_text(journeysim::analysis_to_json(*scenario, analysis)) << '\n';
+    else std::cout << journeysim::analysis_to_table(*scenario, analysis);
+    return finish_output(exit_ok);
+  }
+
+ private:
+  ScenarioSource source_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> validate_command(CLI::App& app) { return std::make_unique<ValidateCommand>(app); }
+std::unique_ptr<Command> graph_command(CLI::App& app) { return std::make_unique<GraphCommand>(app); }
+std::unique_ptr<Command> analyze_command(CLI::App& app) { return std::make_unique<AnalyzeCommand>(app); }
+
+}  // namespace cli

@@ -1,0 +1,95 @@
+// A comparison as JSON (the DESIGN.md shape) and as terminal tables.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "io/detail.hpp"
+#include "io/text_format.hpp"
+#include "journeysim/comparison.hpp"
+#include "journeysim/io.hpp"
+
+namespace journeysim {
+
+namespace {
+
+using nlohmann::json;
+using namespace io_detail;
+
+json finite_or_null(const std::optional<double>& x) {
+  return x && std::isfinite(*x) ? json(*x) : json(nullptr);
+}
+
+json interval_with_ci(const Interval& value) {
+  return json{{"mean", finite_or_null(value.mean)}, {"ci95", {finite_or_null(value.low), finite_or_null(value.high)}}};
+}
+
+const char* pairing_name(Pairing pairing) { return pairing == Pairing::paired ? "paired" : "unpaired"; }
+
+}  // namespace
+
+json comparison_to_json(const Comparison& comparison) {
+  json strategies = json::object();
+  for (std::size_t a = 0; a < comparison.arms.size(); ++a) {
+    json delta = json::object(), relative = json::object(), significant = json::object();
+    for (const MetricComparison& row : comparison.metrics(a)) {
+      delta[row.key] = interval_with_ci(row.difference.delta);
+      relative[row.key] = interval_with_ci(row.difference.relative);
+      significant[row.key] = row.significant();
+    }
+    strategies[comparison.arms[a].label] = json{{"result", results_to_json(comparison.arms[a])},
+                                                {"delta", std::move(delta)},
+                                                {"relative", std::move(relative)},
+                                                {"significant", std::move(significant)}};
+  }
+  return json{{"baseline", results_to_json(comparison.baseline)},
+              {"pairing", pairing_name(comparison.pairing)},
+              {"replications", comparison.baseline.runs.size()},
+              {"strategies", std::move(strategies)}};
+}
+
+std::string comparison_to_table(const Comparison& comparison) {
+  const Results& baseline = comparison.baseline;
+  const std::size_t runs = baseline.runs.size();
+  std::string out = fmt::format("journeysim {} — compare\n", JOURNEYSIM_VERSION);
+  out += comparison.pairing == Pairing::paired
+             ? fmt::format("{} · market {} · seed {} · {} paired replications (common random numbers)\n",
+                           baseline.scenario_name, grouped(static_cast<double>(baseline.market_size), 0),
+                           baseline.seed, runs)
+             : fmt::format("{} replications each, independent (Welch intervals)\n", runs);
+  out += "Δ = arm − baseline with its 95% CI; * where the CI excludes 0 (the difference is not noise)\n";
+  double wall = baseline.wall_seconds;
+  std::uint64_t events = baseline.total_events();
+  for (std::size_t a = 0; a < comparison.arms.size(); ++a) {
+    const Results& arm = comparison.arms[a];
+    wall += arm.wall_seconds;
+    events += arm.total_events();
+    out += fmt::format("\n{} vs {}\n", arm.label, baseline.label);
+    if (!arm.edits.empty() && comparison.pairing == Pairing::paired) {
+      std::string edits;
+      for (std::size_t e = baseline.edits.size(); e < arm.edits.size(); ++e)
+        edits += (edits.empty() ? "" : "; ") + arm.edits[e];
+      if (!edits.empty()) out += "  edits: " + edits + "\n";
+    }
+    Table table({"Metric", baseline.label, arm.label, "Δ", "95% CI", "Δ%", ""});
+    const std::vector<MetricComparison> rows = comparison.metrics(a);
+    for (const char* theme : metric_themes()) {
+      bool first = true;
+      for (const MetricComparison& row : rows) {
+        if (std::string(theme_of(row.key)) != theme) continue;
+        if (first) table.row({std::string(theme)});
+        first = false;
+        const Interval& delta = row.difference.delta;
+        const double relative = row.difference.relative.mean;
+        table.row({"  " + row.label, format_value(row.baseline.mean, row.unit), format_value(row.arm.mean, row.unit),
+                   format_signed(delta.mean, row.unit), format_interval(delta, row.unit),
+                   std::isfinite(relative) ? format_signed(relative, "%") : "–", row.significant() ? "*" : ""});
+      }
+    }
+    out += table.render();
+  }
+  out += fmt::format("\n{} events · wall {:.3f} s · {} thread{}\n", grouped(static_cast<double>(events), 0), wall,
+                     baseline.threads, baseline.threads == 1 ? "" : "s");
+  return out;
+}
+
+}  // namespace journeysim

@@ -1,0 +1,217 @@
+#pragma once
+// Shared by the HDF5 writers and readers (src/io/hdf5*.cpp): typed attribute
+// and dataset helpers, the quiet error handler, and the run layout that both
+// run files (at the root) and comparison files (in groups) hold.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <H5Cpp.h>
+
+#include "journeysim/results.hpp"
+
+namespace journeysim::hdf5_detail {
+
+inline constexpr const char* kRunFormat = "journeysim-run/1";
+inline constexpr const char* kCompareFormat = "journeysim-compare/1";
+
+// Silences the HDF5 error stack printer while we work (errors become
+// exceptions with messages), restoring whatever was set before.
+class QuietHdf5 {
+ public:
+  QuietHdf5() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  QuietHdf5(const QuietHdf5&) = delete;
+  QuietHdf5& operator=(const QuietHdf5&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
+// Variable-length UTF-8 strings.
+inline H5::StrType string_type() {
+  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
+  type.setCset(H5T_CSET_UTF8);
+  return type;
+}
+
+template <class T>
+struct H5Types;
+template <>
+struct H5Types<std::uint64_t> {
+  static const H5::PredType& file() { return H5::PredType::STD_U64LE; }
+  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT64; }
+};
+template <>
+struct H5Types<std::uint32_t> {
+  static const H5::PredType& file() { return H5::PredType::STD_U32LE; }
+  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT32; }
+};
+template <>
+struct H5Types<std::uint8_t> {
+  static const H5::PredType& file() { return H5::PredType::STD_U8LE; }
+  static const H5::PredType& memory() { return H5::PredType::NATIVE_UINT8; }
+};
+template <>
+struct H5Types<double> {
+  static const H5::PredType& file() { return H5::PredType::IEEE_F64LE; }
+  static const H5::PredType& memory() { return H5::PredType::NATIVE_DOUBLE; }
+};
+
+// ---- the fields of the layout, shared by writer and reader -----------------
+
+template <class Member>
+using Fields = std::vector<std::pair<const char*, Member>>;
+
+// /touchpoints/<name> [R×T]
+inline const Fields<std::vector<std::uint64_t> RunResult::*>& touchpoint_tallies() {
+  static const Fields<std::vector<std::uint64_t> RunResult::*> fields{
+      {"visits", &RunResult::touchpoint_visits},
+      {"dropoffs", &RunResult::touchpoint_dropoffs},
+      {"purchases", &RunResult::touchpoint_purchases},
+  };
+  return fields;
+}
+
+// /series/<name> [R×D] (public_rating and newly_aware_by_channel apart)
+inline const Fields<std::vector<std::uint64_t> DailySeries::*>& daily_counts() {
+  static const Fields<std::vector<std::uint64_t> DailySeries::*> fields{
+      {"purchasers_cumulative", &DailySeries::purchasers_cumulative},
+      {"purchases", &DailySeries::purchases},
+      {"new_purchasers", &DailySeries::new_purchasers},
+      {"newly_aware_initial", &DailySeries::newly_aware_initial},
+      {"newly_aware_word_of_mouth", &DailySeries::newly_aware_word_of_mouth},
+      {"active_advocates", &DailySeries::active_advocates},
+  };
+  return fields;
+}
+
+// /segments/<name> [R×S]
+inline const Fields<std::uint64_t SegmentTally::*>& segment_counts() {
+  static const Fields<std::uint64_t SegmentTally::*> fields{
+      {"aware", &SegmentTally::aware},           {"purchasers", &SegmentTally::purchasers},
+      {"purchases", &SegmentTally::purchases},   {"promoters", &SegmentTally::promoters},
+      {"detractors", &SegmentTally::detractors}, {"advocates", &SegmentTally::advocates},
+      {"satisfaction_count", &SegmentTally::satisfaction_count},
+  };
+  return fields;
+}
+inline const Fields<double SegmentTally::*>& segment_amounts() {
+  static const Fields<double SegmentTally::*> fields{
+      {"revenue", &SegmentTally::revenue},
+      {"cost", &SegmentTally::cost},
+      {"satisfaction_sum", &SegmentTally::satisfaction_sum},
+  };
+  return fields;
+}
+
+// /runs/<name> [R]: every scalar of RunResult (replication, a uint32, and
+// wall_seconds, an attribute, apart).
+inline const Fields<std::uint64_t RunResult::*>& run_counts() {
+  static const Fields<std::uint64_t RunResult::*> fields{
+      {"aware", &RunResult::aware},
+      {"purchasers", &RunResult::purchasers},
+      {"purchases", &RunResult::purchases},
+      {"advocates", &RunResult::advocates},
+      {"promoters", &RunResult::promoters},
+      {"passives", &RunResult::passives},
+      {"detractors", &RunResult::detractors},
+      {"reviews", &RunResult::reviews},
+      {"in_progress", &RunResult::in_progress},
+      {"truncated", &RunResult::truncated},
+      {"finished", &RunResult::finished},
+      {"events", &RunResult::events},
+      {"satisfaction_count", &RunResult::satisfaction_count},
+      {"final_active_advocates", &RunResult::final_active_advocates},
+  };
+  return fields;
+}
+inline const Fields<double RunResult::*>& run_amounts() {
+  static const Fields<double RunResult::*> fields{
+      {"revenue", &RunResult::revenue},
+      {"cost", &RunResult::cost},
+      {"satisfaction_sum", &RunResult::satisfaction_sum},
+      {"first_purchase_days_mean", &RunResult::first_purchase_days_mean},
+      {"first_purchase_days_p50", &RunResult::first_purchase_days_p50},
+      {"first_purchase_days_p90", &RunResult::first_purchase_days_p90},
+      {"journey_days_mean", &RunResult::journey_days_mean},
+      {"journey_days_variance", &RunResult::journey_days_variance},
+      {"final_public_rating", &RunResult::final_public_rating},
+  };
+  return fields;
+}
+
+// ---- writing ----------------------------------------------------------------
+
+void string_attribute(H5::H5Object& object, const std::string& name, const std::string& value);
+void strings_attribute(H5::H5Object& object, const std::string& name,
+                       const std::vector<std::string>& values);
+void strings_dataset(H5::Group& group, const std::string& name,
+                     const std::vector<std::string>& values);
+
+template <class T>
+void scalar_attribute(H5::H5Object& object, const std::string& name, T value) {
+  H5::Attribute attribute =
+      object.createAttribute(name, H5Types<T>::file(), H5::DataSpace(H5S_SCALAR));
+  attribute.write(H5Types<T>::memory(), &value);
+}
+
+template <class T>
+void array_attribute(H5::H5Object& object, const std::string& name, const std::vector<T>& values) {
+  const hsize_t dims[1] = {values.size()};
+  H5::Attribute attribute =
+      object.createAttribute(name, H5Types<T>::file(), H5::DataSpace(1, dims));
+  if (!values.empty()) attribute.write(H5Types<T>::memory(), values.data());
+}
+
+// A dataset of shape `dims` from row-major `values`.
+template <class T>
+H5::DataSet array_dataset(H5::Group& group, const std::string& name,
+                          const std::vector<hsize_t>& dims, const std::vector<T>& values) {
+  H5::DataSpace space(static_cast<int>(dims.size()), dims.data());
+  H5::DataSet dataset = group.createDataSet(name, H5Types<T>::file(), space);
+  if (!values.empty()) dataset.write(values.data(), H5Types<T>::memory());
+  return dataset;
+}
+
+// A child group whose name may hold any UTF-8 (but no '/').
+H5::Group create_utf8_group(H5::Group& parent, const std::string& name);
+
+// The run layout (see hdf5.cpp) under `group`: the root of a run file, or
+// /baseline and /arms/<label> of a comparison file. Writes `format` =
+// kRunFormat on the group too. Expects check_shapes(results) to have passed.
+void write_run(H5::Group& group, const Results& results);
+
+// ---- reading ----------------------------------------------------------------
+// Every reader throws InputError naming the file and the object when
+// something is missing or has the wrong type or shape.
+
+// Opens `path` read-only after checking that it exists and is an HDF5 file
+// whose root attribute `format` is `expected` (`what` names the kind of
+// file in messages: "run file", "comparison file").
+H5::H5File open_journeysim_file(const std::string& path, const std::string& expected,
+                                const std::string& what);
+
+// `format` of a group ("" when there is none or it is not a string).
+std::string format_of(const H5::H5Object& object);
+
+// The Results stored by write_run under `group`; `file` is for messages.
+Results read_run(const H5::Group& group, const std::string& file);
+
+std::string read_string_attribute(const H5::H5Object& object, const std::string& name,
+                                  const std::string& file);
+std::vector<std::string> read_strings_attribute(const H5::H5Object& object, const std::string& name,
+                                                const std::string& file);
+H5::Group open_child_group(const H5::Group& parent, const std::string& name, const std::string& file);
+
+// Group names of comparison arms from their labels: '/' becomes '∕' (U+2215);
+// an empty or dot name, or a repeated one, gets a numbered variant, so every
+// arm has its own group whatever its label.
+std::vector<std::string> arm_group_names(const std::vector<std::string>& labels);
+
+}  // namespace journeysim::hdf5_detail
