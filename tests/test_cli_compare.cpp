@@ -1,0 +1,150 @@
+// journeysim compare end to end: arms, JSON shape, HDF5, errors, threads.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_test_support.hpp"
+#include "journeysim/io.hpp"
+
+using journeysim::cli_testing::CliResult;
+using journeysim::cli_testing::contains;
+using journeysim::cli_testing::kTinyScenario;
+using journeysim::cli_testing::parse_json;
+using journeysim::cli_testing::run_cli;
+using journeysim::cli_testing::scenario_path;
+using journeysim::cli_testing::TempDir;
+using nlohmann::json;
+
+namespace {
+
+// Timing and thread counts differ between runs; everything else must not.
+void drop_timing(json& run) {
+  for (const char* key : {"wall_seconds", "events_per_s", "threads"}) run.erase(key);
+  for (auto& replication : run["runs"]) replication.erase("wall_seconds");
+}
+
+TEST(CliCompare, JsonHasTheDesignShapeAndEveryHeadlineMetric) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const CliResult r = run_cli({"compare", file, "-s", "better_site", "-s", "worse_site", "-r", "4", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  ASSERT_TRUE(j.contains("baseline"));
+  EXPECT_EQ(j["pairing"], "paired");
+  EXPECT_EQ(j["baseline"]["runs"].size(), 4u);
+  for (const char* arm : {"better_site", "worse_site"}) {
+    const json& s = j["strategies"][arm];
+    EXPECT_EQ(s["result"]["strategies"], json::array({arm}));
+    for (const char* metric : {"conversion_rate", "advocacy_rate", "nps", "purchasers", "revenue", "clv", "cac",
+                               "time_to_first_purchase_mean"}) {
+      ASSERT_TRUE(s["delta"].contains(metric)) << arm << " " << metric;
+      EXPECT_TRUE(s["delta"][metric]["mean"].is_number()) << metric;
+      ASSERT_EQ(s["delta"][metric]["ci95"].size(), 2u);
+      EXPECT_TRUE(s["relative"].contains(metric));
+    }
+  }
+  // better_site makes site->shop 0.5 instead of 0.2: clearly more purchasers.
+  const json& better = j["strategies"]["better_site"]["delta"]["purchasers"];
+  EXPECT_GT(better["ci95"][0].get<double>(), 0.0) << better;
+  EXPECT_LT(j["strategies"]["worse_site"]["delta"]["purchasers"]["ci95"][1].get<double>(), 0.0);
+  // Paired: the arms ran the baseline's replications with its seed.
+  EXPECT_EQ(j["strategies"]["better_site"]["result"]["seed"], j["baseline"]["seed"]);
+}
+
+TEST(CliCompare, TableMarksSignificantDeltasAndComposedArms) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const CliResult r = run_cli({"compare", file, "-s", "better_site+worse_site", "-r", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "better_site+worse_site vs baseline")) << r;
+  // worse_site's set comes last, so this arm is worse_site's site->shop.
+  EXPECT_TRUE(contains(r.out, "edits: scale transitions.site.shop by 2.5; set transitions.site.shop = 0.05")) << r;
+  EXPECT_TRUE(contains(r.out, "3 paired replications (common random numbers)")) << r;
+  EXPECT_TRUE(contains(r.out, "*")) << r;
+}
+
+TEST(CliCompare, OneAndTwoThreadsGiveTheSameComparison) {
+  const std::vector<std::string> args{"compare", scenario_path("ecosystem.yaml"), "-s", "fix_support",
+                                      "-s", "remarketing", "--market-size", "20000", "-r", "3", "--json"};
+  std::vector<std::string> one = args, two = args;
+  one.insert(one.end(), {"--threads", "1"});
+  two.insert(two.end(), {"--threads", "2"});
+  const CliResult a = run_cli(one), b = run_cli(two);
+  ASSERT_EQ(a.exit_code, 0) << a;
+  ASSERT_EQ(b.exit_code, 0) << b;
+  json ja = parse_json(a), jb = parse_json(b);
+  drop_timing(ja["baseline"]);
+  drop_timing(jb["baseline"]);
+  for (auto& [name, arm] : ja["strategies"].items()) drop_timing(arm["result"]);
+  for (auto& [name, arm] : jb["strategies"].items()) drop_timing(arm["result"]);
+  EXPECT_EQ(ja, jb);
+}
+
+TEST(CliCompare, TwoFilesAreComparedUnpaired) {
+  const CliResult r = run_cli({"compare", scenario_path("funnel.yaml"), scenario_path("ecosystem.yaml"),
+                               "--market-size", "20000", "-r", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  EXPECT_EQ(j["pairing"], "unpaired");
+  ASSERT_EQ(j["strategies"].size(), 1u);
+  const json& arm = j["strategies"].begin().value();
+  EXPECT_GT(arm["delta"]["purchasers"]["ci95"][0].get<double>(), 0.0);  // the ecosystem sells more
+  // Independent streams: the second file's replications follow the first's.
+  EXPECT_EQ(arm["result"]["runs"][0]["replication"], 3);
+}
+
+TEST(CliCompare, OutWritesAComparisonFileThatReadsBack) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const std::string out = dir / "compare.h5";
+  const CliResult r = run_cli({"compare", file, "-s", "better_site", "-r", "3", "--out", out, "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const journeysim::Comparison comparison = journeysim::read_comparison_hdf5(out);
+  ASSERT_EQ(comparison.arms.size(), 1u);
+  EXPECT_EQ(comparison.arms[0].label, "better_site");
+  EXPECT_EQ(comparison.baseline.runs.size(), 3u);
+  EXPECT_GT(comparison.metrics(0)[1].difference.delta.mean, 0.0);  // purchasers
+}
+
+TEST(CliCompare, MistakesAreBadInput) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const CliResult none = run_cli({"compare", file});
+  EXPECT_EQ(none.exit_code, 2) << none;
+  EXPECT_TRUE(contains(none.err, "nothing to compare")) << none;
+  const CliResult typo = run_cli({"compare", file, "-s", "beter_site"});
+  EXPECT_EQ(typo.exit_code, 2) << typo;
+  EXPECT_TRUE(contains(typo.err, "did you mean 'better_site'?")) << typo;
+  const CliResult one_replication = run_cli({"compare", file, "-s", "better_site", "-r", "1"});
+  EXPECT_EQ(one_replication.exit_code, 2) << one_replication;
+  const CliResult both = run_cli({"compare", file, file, "-s", "better_site"});
+  EXPECT_EQ(both.exit_code, 2) << both;
+  const CliResult twice = run_cli({"compare", file, "-s", "better_site", "-s", "better_site"});
+  EXPECT_EQ(twice.exit_code, 2) << twice;
+  EXPECT_TRUE(contains(twice.err, "given twice")) << twice;
+}
+
+TEST(CliRun, StrategiesComposeAndSetEditsAreRecorded) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const std::string more = dir.write("more.yaml", "strategies:\n  free_ads:\n    - {set: touchpoints.ad.cost, value: 0}\n");
+  const CliResult r = run_cli({"run", file, "-s", "better_site", "--strategies", more, "-s", "free_ads", "--set",
+                               "market.size=2000", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  EXPECT_EQ(j["strategies"], json::array({"better_site", "free_ads"}));
+  EXPECT_EQ(j["strategy"], "better_site+free_ads");
+  EXPECT_EQ(j["edits"].back(), "set market.size = 2000");
+  EXPECT_EQ(j["market_size"], 2000);
+  EXPECT_EQ(j["cost"]["mean"], 0);
+  const CliResult bad = run_cli({"run", file, "--set", "market.sise=2000"});
+  EXPECT_EQ(bad.exit_code, 2) << bad;
+  EXPECT_TRUE(contains(bad.err, "--set: error: unknown key 'sise' in market; did you mean 'size'?")) << bad;
+  const CliResult bad_file = run_cli({"run", file, "--strategies", dir.write("bad.yaml", "strategies:\n  x: [{scale: nothing.here, by: 2}]\n")});
+  EXPECT_EQ(bad_file.exit_code, 2) << bad_file;
+  EXPECT_TRUE(contains(bad_file.err, "bad.yaml:2:")) << bad_file;
+}
+
+}  // namespace
