@@ -1,0 +1,441 @@
+// Running a sweep (journeysim/sweep.hpp): build every point's scenario first
+// (so a bad path or value stops the sweep before anything runs), then run the
+// points one after another on one Engine, each with all its threads.
+//
+// Durability: each finished point is appended to `<output>.journal` (one
+// checksummed record, fdatasync'ed) before anything else happens; the HDF5
+// file is a snapshot rewritten atomically now and then and at the end, when
+// the journal goes. A kill at any moment loses at most the point in flight;
+// --resume takes the points of the snapshot and the journal and runs the rest.
+// A point's numbers come from the same function whether it ran now, came from
+// the journal or from the snapshot, so a resumed sweep's datasets equal an
+// uninterrupted one's bit for bit.
+#include "journeysim/sweep.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "ensemble/sweep_hdf5.hpp"
+#include "ensemble/sweep_journal.hpp"
+#include "journeysim/chain.hpp"
+#include "journeysim/errors.hpp"
+#include "journeysim/io.hpp"
+#include "journeysim/load.hpp"
+#include "journeysim/statistics.hpp"
+
+namespace journeysim {
+
+namespace {
+
+namespace fs = std::filesystem;
+using sweep_detail::Hasher;
+using sweep_detail::Journal;
+using Clock = std::chrono::steady_clock;
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+// Up to this many points keep their scenario from the check to the run; more
+// are built again when they run (a scenario costs a few kB and ~2 ms to build).
+constexpr std::size_t kKeptScenarios = 10'000;
+// Points whose problems are listed in full; the rest are counted.
+constexpr std::size_t kReportedPoints = 5;
+
+// "point 17 (word_of_mouth.rate = 1.5)"
+std::string describe_point(const SweepPoints& points, std::size_t point) {
+  std::string out = fmt::format("point {} (", point);
+  for (std::size_t a = 0; a < points.paths.size(); ++a)
+    out += fmt::format("{}{} = {}", a > 0 ? ", " : "", points.paths[a], points.at(point, a));
+  return out + ")";
+}
+
+// The plan's strategies, then a `set` per parameter, for one point.
+class PointBuilder {
+ public:
+  PointBuilder(const SweepJob& job, const SweepPoints& points) : job_(job), points_(points) {}
+
+  // The scenario of `point`, with what applying its edits said. Safe to call
+  // from several threads at once.
+  std::optional<Scenario> build(std::size_t point, Diagnostics& said) const {
+    std::vector<StrategyEdit> edits;
+    for (std::size_t a = 0; a < points_.paths.size(); ++a) {
+      StrategyEdit edit;
+      edit.kind = StrategyEdit::Kind::set;
+      edit.path = points_.paths[a];
+      edit.value = points_.at(point, a);
+      if (a < job_.plan.axes.size()) edit.location = job_.plan.axes[a].location;
+      edits.push_back(std::move(edit));
+    }
+    std::optional<Scenario> scenario = apply_strategies(job_.scenario, job_.plan.strategies, said, edits);
+    if (scenario && said.has_errors()) scenario.reset();
+    return scenario;
+  }
+
+  // What building `point` said, to `out`: errors prefixed by the point,
+  // warnings once each (every point would repeat those of the scenario).
+  void report(std::size_t point, const Diagnostics& said, Diagnostics& out) {
+    for (const Diagnostic& diagnostic : said.all()) {
+      if (diagnostic.severity == Severity::error) {
+        out.error(diagnostic.location, describe_point(points_, point) + ": " + diagnostic.message);
+      } else if (warned_.insert(diagnostic.format()).second) {
+        out.warning(diagnostic.location, diagnostic.message);
+      }
+    }
+  }
+
+ private:
+  const SweepJob& job_;
+  const SweepPoints& points_;
+  std::set<std::string> warned_;
+};
+
+std::size_t days_of(const Scenario& scenario) {
+  // As the engine sizes its daily series: one entry per started day.
+  return static_cast<std::size_t>(std::max(1.0, std::ceil(scenario.horizon_days)));
+}
+
+// Every point's scenario, checked before anything runs (built in parallel: a
+// scenario takes a few ms to build). Kept, without their source text, when
+// there are not too many. False after reporting problems.
+bool check_points(const SweepJob& job, const SweepPoints& points, PointBuilder& builder, Diagnostics& diagnostics,
+                  std::vector<Scenario>& kept, std::size_t& days, std::vector<std::string>& channels) {
+  // Point 0 first: a path that names nothing fails at every point, so say it once.
+  Diagnostics said;
+  std::optional<Scenario> first = builder.build(0, said);
+  builder.report(0, said, diagnostics);
+  if (!first) return false;
+  channels = channel_names(*first);
+  const bool keep = points.count <= kKeptScenarios;
+  if (keep) kept.resize(points.count);
+  std::vector<std::size_t> point_days(points.count, 0);
+  point_days[0] = days_of(*first);
+  if (keep) kept[0] = std::move(*first);
+  std::map<std::size_t, Diagnostics> said_by;  // only by points that failed or warned
+  std::mutex said_mutex;
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(1, points.count),
+                            [&](const oneapi::tbb::blocked_range<std::size_t>& range) {
+                              for (std::size_t p = range.begin(); p < range.end(); ++p) {
+                                Diagnostics said_here;
+                                std::optional<Scenario> scenario = builder.build(p, said_here);
+                                if (!said_here.all().empty()) {
+                                  const std::lock_guard<std::mutex> lock(said_mutex);
+                                  said_by.emplace(p, std::move(said_here));
+                                }
+                                if (!scenario) continue;
+                                point_days[p] = days_of(*scenario);
+                                if (keep) kept[p] = std::move(*scenario);
+                              }
+                            });
+  std::size_t failed = 0;
+  for (const auto& [p, said_there] : said_by) {
+    Diagnostics ignored;
+    const bool fails = point_days[p] == 0;
+    if (fails) ++failed;
+    builder.report(p, said_there, fails && failed > kReportedPoints ? ignored : diagnostics);
+  }
+  const auto failing = static_cast<std::size_t>(std::count(point_days.begin(), point_days.end(), std::size_t{0}));
+  if (failing > failed) failed = failing;  // (a point that failed without saying why)
+  if (failed > kReportedPoints || (failed > 0 && !diagnostics.has_errors())) {
+    const SourceLocation where = job.plan.axes.empty() ? SourceLocation{} : job.plan.axes.front().location;
+    diagnostics.error(where, fmt::format("{} of {} points cannot run (the first {} are listed); nothing was run",
+                                         failed, points.count, std::min(failed, kReportedPoints)));
+  }
+  for (Scenario& scenario : kept) scenario.source_text.clear();
+  days = *std::max_element(point_days.begin(), point_days.end());
+  return failed == 0;
+}
+
+// The file as it starts: every point not run.
+SweepData empty_data(const SweepJob& job, const SweepPoints& points, std::size_t days,
+                     const std::vector<std::string>& channels) {
+  SweepData data;
+  data.scenario_name = job.scenario.name;
+  data.scenario_text = job.scenario.source_text;
+  data.plan_text = job.plan.plan_text;
+  data.version = JOURNEYSIM_VERSION;
+  data.seed = job.seed;
+  data.market_size = job.market_size != 0 ? job.market_size : job.scenario.market_size;
+  data.replications = job.replications;
+  data.parameters = points.paths;
+  data.points = points.count;
+  data.parameter_values = points.values;
+  for (const MetricDefinition& metric : headline_metrics()) data.metric_keys.push_back(metric.key);
+  data.metrics.assign(data.metric_keys.size(), std::vector<double>(points.count * job.replications, nan));
+  data.summary.assign(data.metric_keys.size(), std::vector<double>(points.count * 3, nan));
+  Results named;  // the series of a run with these channels, by name
+  named.channels = channels;
+  for (const SeriesSummary& series : summarize_series(named)) data.series_names.push_back(series.name);
+  data.days = days;
+  data.series.assign(data.series_names.size(), std::vector<double>(points.count * days, nan));
+  data.done.assign(points.count, 0);
+  data.strategies = job.plan.strategies;
+  return data;
+}
+
+// Everything a point's numbers depend on, and the shape they take.
+std::uint64_t fingerprint(const SweepJob& job, const SweepData& data) {
+  Hasher h;
+  h.text(sweep_detail::kSweepFormat);
+  h.text(job.scenario.source_text);
+  h.text(job.plan.plan_text);
+  h.u64(job.plan.strategies.size());
+  for (const std::string& name : job.plan.strategies) {
+    h.text(name);
+    for (const Strategy& strategy : job.scenario.strategies) {
+      if (strategy.name != name) continue;
+      for (const StrategyEdit& edit : strategy.edits) {
+        h.u64(static_cast<std::uint64_t>(edit.kind));
+        h.text(edit.path);
+        h.real(edit.value);
+        h.text(edit.value_yaml);
+      }
+    }
+  }
+  h.u64(job.seed);
+  h.u64(job.market_size);
+  h.u64(job.replications);
+  h.u64(job.max_events_per_customer);
+  h.u64(data.points);
+  for (const std::string& path : data.parameters) h.text(path);
+  for (double value : data.parameter_values) h.real(value);
+  for (const std::string& key : data.metric_keys) h.text(key);
+  for (const std::string& name : data.series_names) h.text(name);
+  h.u64(data.days);
+  return h.value();
+}
+
+std::size_t values_per_point(const SweepData& data) {
+  return data.metric_keys.size() * data.replications + data.series_names.size() * data.days;
+}
+
+// A point's numbers as the journal keeps them: metrics [key][replication],
+// then series means [series][day] (NaN after a point's last day).
+std::vector<double> point_values(const Results& results, const SweepData& data) {
+  if (results.runs.size() != data.replications)
+    throw InternalError(fmt::format("a sweep point ran {} replications, not {}", results.runs.size(), data.replications));
+  std::vector<double> values;
+  values.reserve(values_per_point(data));
+  for (const MetricDefinition& metric : headline_metrics()) {
+    const std::vector<double> per_run = metric_values(results, metric);
+    values.insert(values.end(), per_run.begin(), per_run.end());
+  }
+  const std::vector<SeriesSummary> series = summarize_series(results);
+  if (series.size() != data.series_names.size())
+    throw InternalError("a sweep point has other daily series than the sweep expected");
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    if (series[s].name != data.series_names[s] || series[s].days.size() > data.days)
+      throw InternalError(fmt::format("a sweep point's series '{}' does not fit the sweep's", series[s].name));
+    for (std::size_t d = 0; d < data.days; ++d) values.push_back(d < series[s].days.size() ? series[s].days[d].mean : nan);
+  }
+  if (values.size() != values_per_point(data)) throw InternalError("a sweep point has other metrics than expected");
+  return values;
+}
+
+// Puts a point's numbers (point_values) into `data`, with its summary.
+void store_point(SweepData& data, std::size_t point, const std::vector<double>& values) {
+  const std::size_t runs = data.replications;
+  auto next = values.begin();
+  for (std::size_t k = 0; k < data.metric_keys.size(); ++k) {
+    const std::vector<double> per_run(next, next + static_cast<std::ptrdiff_t>(runs));
+    next += static_cast<std::ptrdiff_t>(runs);
+    std::copy(per_run.begin(), per_run.end(), data.metrics[k].begin() + static_cast<std::ptrdiff_t>(point * runs));
+    const Interval interval = confidence_interval(per_run);
+    double* summary = data.summary[k].data() + point * 3;
+    summary[0] = interval.mean;
+    summary[1] = interval.low.value_or(nan);
+    summary[2] = interval.high.value_or(nan);
+  }
+  for (std::size_t s = 0; s < data.series_names.size(); ++s) {
+    std::copy(next, next + static_cast<std::ptrdiff_t>(data.days),
+              data.series[s].begin() + static_cast<std::ptrdiff_t>(point * data.days));
+    next += static_cast<std::ptrdiff_t>(data.days);
+  }
+  data.done[point] = 1;
+}
+
+// The numbers of a finished point of an earlier snapshot, as point_values gave them.
+std::vector<double> values_from(const SweepData& earlier, std::size_t point) {
+  std::vector<double> values;
+  for (const auto& metric : earlier.metrics)
+    values.insert(values.end(), metric.begin() + static_cast<std::ptrdiff_t>(point * earlier.replications),
+                  metric.begin() + static_cast<std::ptrdiff_t>((point + 1) * earlier.replications));
+  for (const auto& series : earlier.series)
+    values.insert(values.end(), series.begin() + static_cast<std::ptrdiff_t>(point * earlier.days),
+                  series.begin() + static_cast<std::ptrdiff_t>((point + 1) * earlier.days));
+  return values;
+}
+
+// Temporary files of snapshots whose writer was killed (`<output>.tmp-<pid>-<n>`
+// of a process that is gone).
+void remove_stale_temporaries(const std::string& output) {
+  const fs::path path(output);
+  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+  const std::string prefix = path.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const char* begin = name.data() + prefix.size();
+    const char* end = name.data() + name.size();
+    long pid = 0;
+    const auto [dash, error] = std::from_chars(begin, end, pid);
+    if (error != std::errc() || dash == end || *dash != '-' || pid <= 0 || pid == static_cast<long>(::getpid()))
+      continue;
+    unsigned long counter = 0;
+    const auto [rest, counter_error] = std::from_chars(dash + 1, end, counter);
+    if (counter_error != std::errc() || rest != end) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+  }
+}
+
+[[noreturn]] void different_job(const std::string& output) {
+  const std::string name = fs::path(output).filename().string();
+  throw InputError(fmt::format("{} was made by a different plan or scenario; remove it or run without --resume", name));
+}
+
+// Opens the output for this job: fresh (replacing any earlier file and
+// journal), or on --resume with the points the snapshot and the journal hold.
+// Returns the journal to append to; `resumed` is the number of points done.
+Journal open_output(const SweepJob& job, SweepData& data, std::uint64_t fingerprint, std::size_t& resumed) {
+  const std::string& output = job.output_path;
+  const std::string journal_path = output + ".journal";
+  remove_stale_temporaries(output);
+  std::optional<Journal> journal;
+  if (job.resume) {
+    const sweep_detail::JournalContents contents =
+        sweep_detail::read_journal(journal_path, values_per_point(data), data.points);
+    // A journal of this job means it started over whatever the output was.
+    const bool journal_ours = contents.found && contents.fingerprint == fingerprint;
+    if (contents.found && !journal_ours) different_job(output);
+    std::error_code ec;
+    if (fs::exists(output, ec)) {
+      std::optional<SweepData> earlier;
+      try {
+        earlier = read_sweep_hdf5(output);
+      } catch (const InputError& error) {
+        if (!journal_ours) throw InputError(fmt::format("cannot resume: {}", error.what()));
+      }
+      if (earlier && earlier->fingerprint != data.fingerprint) {
+        if (!journal_ours) different_job(output);
+        earlier.reset();
+      }
+      if (earlier) {
+        if (earlier->points != data.points || earlier->replications != data.replications ||
+            earlier->days != data.days || earlier->metrics.size() != data.metrics.size() ||
+            earlier->series.size() != data.series.size())
+          throw InputError(fmt::format("cannot resume: '{}' does not have the shape of this sweep", output));
+        for (std::size_t p = 0; p < data.points; ++p)
+          if (earlier->done[p] != 0) store_point(data, p, values_from(*earlier, p));
+      }
+    }
+    for (const sweep_detail::JournalRecord& record : contents.records) store_point(data, record.point, record.values);
+    if (journal_ours) journal.emplace(Journal::append_to(journal_path, contents.good_bytes));
+  }
+  if (!journal) journal.emplace(Journal::create(journal_path, fingerprint));
+  resumed = static_cast<std::size_t>(std::count(data.done.begin(), data.done.end(), std::uint8_t{1}));
+  sweep_detail::write_sweep_file(data, output);
+  return std::move(*journal);
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnostics,
+                       const std::function<void(std::size_t done, std::size_t total)>& on_point) {
+  const auto started = Clock::now();
+  if (job.output_path.empty()) throw InputError("a sweep needs an output file (--out sweep.h5)");
+  if (job.replications == 0 || job.replications > max_sweep_replications)
+    throw InputError(fmt::format("replications must be 1 to {}", max_sweep_replications));
+  const SweepPoints points = make_points(job.plan, job.seed);
+  SweepOutcome outcome;
+  outcome.points = points.count;
+  if (points.count == 0) throw InputError("the sweep has no points");
+
+  PointBuilder builder(job, points);
+  std::vector<Scenario> kept;
+  std::size_t days = 1;
+  std::vector<std::string> channels;
+  if (!check_points(job, points, builder, diagnostics, kept, days, channels)) {
+    outcome.wall_seconds = seconds_since(started);
+    return outcome;
+  }
+  check_output_path(job.output_path);
+
+  SweepData data = empty_data(job, points, days, channels);
+  const std::uint64_t job_fingerprint = fingerprint(job, data);
+  data.fingerprint = fmt::format("{:016x}", job_fingerprint);
+  Journal journal = open_output(job, data, job_fingerprint, outcome.resumed);
+  if (on_point) on_point(outcome.resumed, points.count);
+
+  auto last_snapshot = Clock::now();
+  double snapshot_interval = job.snapshot_seconds;
+  bool unsaved = false;
+  for (std::size_t p = 0; p < points.count; ++p) {
+    if (data.done[p] != 0) continue;
+    std::optional<Scenario> scenario;
+    if (!kept.empty()) {
+      scenario = std::move(kept[p]);
+    } else {
+      Diagnostics again;
+      scenario = builder.build(p, again);
+      if (!scenario) throw InternalError(fmt::format("{} checked fine but failed to build: {}",
+                                                     describe_point(points, p), again.format()));
+    }
+    RunPlan plan;
+    plan.market_size = job.market_size != 0 ? job.market_size : scenario->market_size;
+    plan.scenario = std::move(*scenario);
+    plan.label = fmt::format("point {}", p);
+    plan.seed = job.seed;
+    plan.first_replication = 0;
+    plan.replications = job.replications;
+    plan.max_events_per_customer = job.max_events_per_customer;
+    Results results;
+    try {
+      std::function<void(double)> progress;
+      if (job.point_progress) progress = [&job, p](double fraction) { job.point_progress(p, fraction); };
+      results = engine.run(plan, progress);
+    } catch (const InputError& error) {
+      throw InputError(fmt::format("{}: {}", describe_point(points, p), error.what()));
+    }
+    const std::vector<double> values = point_values(results, data);
+    journal.append(p, values);  // durable from here on
+    store_point(data, p, values);
+    ++outcome.ran;
+    unsaved = true;
+    if (seconds_since(last_snapshot) >= snapshot_interval) {
+      const auto writing = Clock::now();
+      sweep_detail::write_sweep_file(data, job.output_path);
+      // A slow snapshot (a big sweep) is written less often: at most ~10% of the time
+      // (unless asked for one after every point).
+      if (job.snapshot_seconds > 0) snapshot_interval = std::max(job.snapshot_seconds, 10.0 * seconds_since(writing));
+      last_snapshot = Clock::now();
+      unsaved = false;
+    }
+    if (on_point) on_point(outcome.resumed + outcome.ran, points.count);
+  }
+  if (unsaved) sweep_detail::write_sweep_file(data, job.output_path);
+  journal.remove();
+  outcome.wall_seconds = seconds_since(started);
+  return outcome;
+}
+
+}  // namespace journeysim
