@@ -25,12 +25,14 @@ namespace journeysim {
 struct SweepJob {
   Scenario scenario;  // as loaded: its strategies still defined (plan.strategies name them)
   SweepPlan plan;
-  std::uint64_t seed = 1;
-  std::uint64_t market_size = 0;
+  std::uint64_t seed = 1;          // every point's, and the sampling seed of make_points
+  std::uint64_t market_size = 0;   // 0: each point's market.size
   std::uint32_t replications = 1;
   std::uint32_t max_events_per_customer = 1'000'000;
-  std::string output_path;
-  bool resume = false;  // keep the points an earlier run of the same job finished
+  std::string output_path;  // the journal of finished points is `<output_path>.journal` while it runs
+  // Keep the points an earlier run of the same job finished (in the file or
+  // the journal); false: start afresh, replacing both.
+  bool resume = false;
   // The HDF5 snapshot is rewritten at most this often (and at the end); every
   // finished point is durable in `<output>.journal` in between. A snapshot that
   // takes long stretches the interval so writing stays a small share of the time.
