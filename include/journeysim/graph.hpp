@@ -34,7 +34,12 @@ TouchpointGraph build_graph(const Scenario& scenario);
 // Graph-level checks on a scenario whose names already resolve: closed sets of
 // touchpoints that can be entered but never left (error, naming them) and
 // touchpoints no entry can reach (warning).
+// Also warns when the exact chain expects thousands of moves per customer.
 void validate_graph(const Scenario& scenario, Diagnostics& diagnostics);
+
+// Only the closed-set errors of validate_graph (at the prior rating): what
+// an exact solve needs to rule out.
+void report_closed_sets(const Scenario& scenario, Diagnostics& diagnostics);
 
 // Closed sets of a chain given by transition_rows(): strongly connected
 // components whose rows sum to 1 (within 1e-9) and that no positive edge

@@ -83,7 +83,7 @@ ExactAnalysis analyze(const Scenario& scenario) {
   // A closed set makes I - Q singular; report it as the loader would rather
   // than return numbers from a failed solve.
   Diagnostics graph_diagnostics;
-  validate_graph(scenario, graph_diagnostics);
+  report_closed_sets(scenario, graph_diagnostics);
   if (graph_diagnostics.has_errors()) throw ScenarioError(graph_diagnostics);
 
   const size_t count = scenario.touchpoints.size();

@@ -5,12 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "journeysim/analysis.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/graph.hpp"
 
 namespace journeysim {
 
 namespace {
+
+// The exact solve is dense (issue H will make it sparse): only where it is instant.
+constexpr std::size_t max_touchpoints_for_event_check = 400;
+constexpr double expected_events_warning = 1000.0;
 
 std::string join_names(const Scenario& scenario, const std::vector<int>& members) {
   std::string names;
@@ -131,12 +136,43 @@ void check_reachability(const Scenario& scenario, Diagnostics& diagnostics) {
   }
 }
 
+// Loops with probabilities near 1 make journeys of thousands of moves: slow
+// runs, journeys cut at --max-events and lifetime figures dominated by a few
+// customers. The exact chain says how many moves to expect before the run.
+void check_expected_events(const Scenario& scenario, Diagnostics& diagnostics) {
+  if (scenario.touchpoints.empty() || scenario.touchpoints.size() > max_touchpoints_for_event_check) return;
+  ExactAnalysis analysis;
+  try {
+    analysis = analyze(scenario);
+  } catch (const std::exception&) {
+    return;  // a chain the solver cannot handle gets no estimate, not a failed load
+  }
+  double events = 0.0;
+  std::size_t busiest = 0;
+  for (std::size_t t = 0; t < analysis.expected_visits.size(); ++t) {
+    events += analysis.expected_visits[t];
+    if (analysis.expected_visits[t] > analysis.expected_visits[busiest]) busiest = t;
+  }
+  if (!(events > expected_events_warning)) return;
+  const Touchpoint& touchpoint = scenario.touchpoints[busiest];
+  diagnostics.warning(row_location(scenario, static_cast<int>(busiest)),
+                      fmt::format("an aware customer is expected to make {:.0f} moves (exact chain at the prior "
+                                  "rating), {:.0f} of them at '{}': runs will be slow and journeys longer than "
+                                  "--max-events (default 1000000) are cut short and reported as truncated; check "
+                                  "loops whose probabilities are close to 1",
+                                  events, analysis.expected_visits[busiest], touchpoint.name));
+}
+
 }  // namespace
 
+void report_closed_sets(const Scenario& scenario, Diagnostics& diagnostics) { check_closed_sets(scenario, diagnostics); }
+
 void validate_graph(const Scenario& scenario, Diagnostics& diagnostics) {
+  const bool had_errors = diagnostics.has_errors();
   check_closed_sets(scenario, diagnostics);
   check_closed_sets_at_extreme_ratings(scenario, diagnostics);
   check_reachability(scenario, diagnostics);
+  if (!had_errors && !diagnostics.has_errors()) check_expected_events(scenario, diagnostics);
 }
 
 }  // namespace journeysim
