@@ -13,6 +13,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -57,6 +59,19 @@ Scenario bass_scenario(double p, double q, double step, int market) {
 }
 
 class BassLimit : public ::testing::TestWithParam<std::pair<double, double>> {};
+
+// scenarios/bass.yaml states the error of its step against the closed form;
+// the number must be the one its scheme gives (largest over the 30 days).
+TEST(BassScenarioFile, StatedStepErrorIsTheMeasuredOne) {
+  std::ifstream in(std::string(JOURNEYSIM_SOURCE_DIR) + "/scenarios/bass.yaml");
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string marker = "error ≈ ";
+  const auto at = text.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  const double stated_percent = std::stod(text.substr(at + marker.size()));
+  const double measured_percent = 100.0 * max_error_against_bass(0.03, 0.38, 0.05);
+  EXPECT_NEAR(stated_percent, measured_percent, 0.005) << "measured " << measured_percent << "%";
+}
 
 TEST_P(BassLimit, EngineFollowsItsFrozenStepSchemeWithinFourStandardErrors) {
   const auto [p, q] = GetParam();
