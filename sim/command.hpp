@@ -49,6 +49,9 @@ struct ScenarioSource {
   std::vector<std::string> strategies;  // applied in order
   std::vector<std::string> assignments;  // --set PATH=VALUE, applied after the strategies
 
+  // FILE, --strategy (repeatable), --strategies, and --set when `with_set`.
+  void add_to(CLI::App& command, bool with_set = true);
+
   std::optional<journeysim::Scenario> load_base(bool quiet) const;  // the file and --strategies files only
   std::optional<journeysim::Scenario> load(bool quiet) const;       // with strategies and --set applied
 };
@@ -64,6 +67,8 @@ struct SimulationOptions {
 
   void add_to(CLI::App& command, std::uint32_t default_replications);
   journeysim::RunOptions run_options() const;
+  // More threads than cores only adds switching: say so (unless quiet).
+  void warn_about_threads() const;
 };
 
 // Names in a scenario need not be valid UTF-8; JSON output must be.

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <thread>
 #include <tuple>
 
 #include "command.hpp"
@@ -45,6 +46,17 @@ std::optional<journeysim::Scenario> load_with_files(const ScenarioSource& source
 }
 
 }  // namespace
+
+void ScenarioSource::add_to(CLI::App& command, bool with_set) {
+  command.add_option("file", file, "Scenario YAML")->required();
+  command.add_option("--strategy,-s", strategies,
+                     "Apply a named strategy from the scenario; repeat to apply several in order");
+  command.add_option("--strategies", strategies_files,
+                     "Load more strategies from this file (top level `strategies:`); repeatable");
+  if (with_set)
+    command.add_option("--set", assignments,
+                       "Set PATH=VALUE after the strategies, e.g. --set word_of_mouth.rate=0.3; repeatable");
+}
 
 std::optional<journeysim::Scenario> ScenarioSource::load_base(bool quiet) const {
   Diagnostics diagnostics;
@@ -105,6 +117,13 @@ journeysim::RunOptions SimulationOptions::run_options() const {
   options.replications = replications;
   options.max_events_per_customer = max_events;
   return options;
+}
+
+void SimulationOptions::warn_about_threads() const {
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (quiet || cores == 0 || threads <= cores) return;
+  std::cerr << "journeysim: warning: --threads " << threads << " is more than the " << cores
+            << " cores here; the extra threads only take turns (0 means all cores)\n";
 }
 
 std::string json_text(const nlohmann::json& json) {

@@ -68,6 +68,7 @@ class CompareCommand : public Command {
       comparison.pairing = journeysim::Pairing::unpaired;
     }
 
+    options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
     for (std::size_t i = 0; i < plans.size(); ++i) {

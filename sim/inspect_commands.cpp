@@ -36,22 +36,11 @@ class ValidateCommand : public Command {
   bool quiet_ = false;
 };
 
-// Options both graph and analyze take: which scenario, with which edits.
-void add_source_options(CLI::App& command, ScenarioSource& source) {
-  command.add_option("file", source.file, "Scenario YAML")->required();
-  command.add_option("--strategy,-s", source.strategies,
-                     "Apply a named strategy from the scenario first; repeat to apply several in order");
-  command.add_option("--strategies", source.strategies_files,
-                     "Load more strategies from this file (top level `strategies:`); repeatable");
-  command.add_option("--set", source.assignments,
-                     "Set PATH=VALUE before the run, e.g. --set word_of_mouth.rate=0.3; repeatable");
-}
-
 class GraphCommand : public Command {
  public:
   explicit GraphCommand(CLI::App& app) {
     subcommand_ = app.add_subcommand("graph", "Export the touchpoint graph (Graphviz DOT or JSON)");
-    add_source_options(*subcommand_, source_);
+    source_.add_to(*subcommand_);
     subcommand_->add_option("--format,-f", format_, "dot or json")->check(CLI::IsMember({"dot", "json"}));
     subcommand_->add_option("--out,-o", out_, "Write to this file instead of standard output");
   }
@@ -74,7 +63,7 @@ class AnalyzeCommand : public Command {
  public:
   explicit AnalyzeCommand(CLI::App& app) {
     subcommand_ = app.add_subcommand("analyze", "Exact absorbing-Markov-chain analysis of the static journey");
-    add_source_options(*subcommand_, source_);
+    source_.add_to(*subcommand_);
     subcommand_->add_flag("--json", json_, "Print one JSON object");
   }
 

@@ -13,13 +13,7 @@ class RunCommand : public Command {
  public:
   explicit RunCommand(CLI::App& app) {
     subcommand_ = app.add_subcommand("run", "Simulate the scenario and print its results");
-    subcommand_->add_option("file", source_.file, "Scenario YAML")->required();
-    subcommand_->add_option("--strategy,-s", source_.strategies,
-                            "Apply a named strategy from the scenario; repeat to apply several in order");
-    subcommand_->add_option("--strategies", source_.strategies_files,
-                            "Load more strategies from this file (top level `strategies:`); repeatable");
-    subcommand_->add_option("--set", source_.assignments,
-                            "Set PATH=VALUE after the strategies, e.g. --set word_of_mouth.rate=0.3; repeatable");
+    source_.add_to(*subcommand_);
     options_.add_to(*subcommand_, 1);
     subcommand_->add_flag("--json", json_, "Print results as one JSON object");
     subcommand_->add_option("--out,-o", out_, "Also write results to an HDF5 file (atomically)");
@@ -29,6 +23,7 @@ class RunCommand : public Command {
     auto scenario = source_.load(options_.quiet);
     if (!scenario) return exit_bad_input;
     if (!out_.empty()) check_output_file(out_);
+    options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
     const journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options_.run_options()),

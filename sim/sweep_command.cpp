@@ -90,6 +90,7 @@ class SweepCommand : public Command {
     job.resume = resume_;
     job.snapshot_seconds = snapshot_seconds_;
 
+    options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
     Bar bar(!options_.quiet && stderr_is_terminal());
     job.point_progress = [&bar](std::size_t, double fraction) { bar.within(fraction); };

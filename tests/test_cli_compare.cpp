@@ -1,5 +1,7 @@
 // journeysim compare end to end: arms, JSON shape, HDF5, errors, threads.
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -145,6 +147,20 @@ TEST(CliRun, StrategiesComposeAndSetEditsAreRecorded) {
   const CliResult bad_file = run_cli({"run", file, "--strategies", dir.write("bad.yaml", "strategies:\n  x: [{scale: nothing.here, by: 2}]\n")});
   EXPECT_EQ(bad_file.exit_code, 2) << bad_file;
   EXPECT_TRUE(contains(bad_file.err, "bad.yaml:2:")) << bad_file;
+}
+
+TEST(CliRun, MoreThreadsThanCoresIsAWarningNotAnError) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const std::string threads = std::to_string(std::max(2u, std::thread::hardware_concurrency()) * 4);
+  const CliResult loud = run_cli({"run", file, "--threads", threads});
+  EXPECT_EQ(loud.exit_code, 0) << loud;
+  EXPECT_TRUE(contains(loud.err, "warning: --threads " + threads + " is more than the")) << loud;
+  EXPECT_TRUE(contains(loud.out, "Purchasers")) << loud;
+  const CliResult quiet = run_cli({"run", file, "--threads", threads, "--quiet"});
+  EXPECT_EQ(quiet.exit_code, 0) << quiet;
+  EXPECT_EQ(quiet.err, "") << quiet;
+  EXPECT_TRUE(contains(quiet.out, "Purchasers")) << quiet;  // quiet silences warnings, not results
 }
 
 }  // namespace
