@@ -42,6 +42,8 @@ inline Results make_results(std::size_t replications) {
   res.threads = 8;
   res.touchpoints = {"search", "website", "checkout"};
   res.touchpoint_cost = {1.25, 0.0, 0.5};
+  res.touchpoint_revenue = {0.0, 0.0, 80.0};
+  res.touchpoint_refund = {0.0, 0.0, 48.0};  // synthetic: checkout also refunds, once per replication × k
   res.channels = {"search", "social_ad"};
   res.segments = {"researchers", "impulsive"};
   res.flows = {{"channel:search", "search", true},
@@ -64,7 +66,10 @@ inline Results make_results(std::size_t replications) {
     run.finished = 90;
     run.events = 1000 * k;
     run.revenue = 960.0 * static_cast<double>(k);
+    run.refunds = 48.0 * static_cast<double>(k);
     run.cost = 150.5 * static_cast<double>(k);
+    run.cost_acquisition = 120.5 * static_cast<double>(k);
+    run.cost_retention = 30.0 * static_cast<double>(k);
     run.satisfaction_sum = 8.0 * static_cast<double>(k);
     run.satisfaction_count = 10 * k;
     run.first_purchase_days_mean = 1.5 + static_cast<double>(r);
@@ -76,10 +81,12 @@ inline Results make_results(std::size_t replications) {
     run.touchpoint_visits = {100, 60 + k, 12 * k};
     run.touchpoint_dropoffs = {40, 40, 3};
     run.touchpoint_purchases = {0, 0, 12 * k};
+    run.touchpoint_refunds = {0, 0, k};
+    run.touchpoint_visits_after_purchase = {0, 2, 4 * k};
     run.flow_traversals = {100, 60 + k, 12 * k};
     run.segments.resize(2);
-    run.segments[0] = {40, 4 * k, 5 * k, 2 * k, k, k, 384.0 * k, 60.0, 3.2 * k, 4 * k};
-    run.segments[1] = {60, 6 * k, 7 * k, 3 * k, k, k, 576.0 * k, 90.5, 4.8 * k, 6 * k};
+    run.segments[0] = {40, 4 * k, 5 * k, 2 * k, k, k, 384.0 * k, 60.0, 3.2 * k, 4 * k, 19.2 * k, 48.0, 12.0};
+    run.segments[1] = {60, 6 * k, 7 * k, 3 * k, k, k, 576.0 * k, 90.5, 4.8 * k, 6 * k, 28.8 * k, 72.5, 18.0};
     auto& s = run.series;
     s.newly_aware_by_channel = {{10, 20, 30, 40}, {0, k, 0, 0}};
     s.newly_aware_initial = {5, 0, 0, 0};

@@ -16,7 +16,8 @@ namespace journeysim {
 namespace {
 
 // Every dynamic on: word of mouth, reviews moving a rating-elastic edge,
-// advocacy with expiry, segments, loops, all dwell kinds.
+// advocacy with expiry, segments, loops, all dwell kinds, refunds and
+// retention spending.
 const char* const all_dynamics_yaml = R"(
 name: all-dynamics
 seed: 2024
@@ -42,6 +43,7 @@ touchpoints:
   reviews:         {stage: consideration, experience: 0.6}
   checkout:        {stage: purchase, purchase: {revenue: 80.0}, experience: 0.95}
   support:         {stage: retention, cost: 4.0, experience: {mean: 0.5, sd: 0.2}, dwell_days: {exponential: 2.0}}
+  returns:         {stage: retention, cost: 1.5, refund: {amount: 80.0}, dwell_days: 1.0}
 transitions:
   social_ad:       {website: 0.25, reviews: 0.05}
   search:          {website: 0.50, reviews: 0.15}
@@ -49,7 +51,7 @@ transitions:
   website:         {reviews: 0.30, checkout: 0.12, social_ad: 0.05}
   reviews:         {website: 0.40, checkout: {p: 0.15, rating_elasticity: 2.0}}
   checkout:        {support: 0.20, checkout: 0.1}
-  support:         {checkout: 0.10}
+  support:         {checkout: 0.10, returns: 0.3}
 reviews: {post_probability: 0.3, prior: {rating: 0.7, weight: 20}}
 advocacy: {promoter_at: 0.8, detractor_below: 0.7, advocate_probability: 0.5}
 )";
@@ -110,6 +112,8 @@ TEST(Determinism, OneAndTwoThreadsGiveIdenticalJsonAndHdf5) {
   ASSERT_GT(one.runs.at(0).reviews, 100u);
   ASSERT_GT(one.runs.at(0).advocates, 100u);
   EXPECT_GT(one.runs.at(0).series.newly_aware_word_of_mouth.back(), 0u);
+  EXPECT_GT(one.runs.at(0).refunds, 0.0);
+  EXPECT_GT(one.runs.at(0).cost_retention, 0.0);
 
   const auto difference = nlohmann::json::diff(without_timing(results_to_json(one)), without_timing(results_to_json(two)));
   EXPECT_TRUE(difference.empty()) << difference.dump().substr(0, 2000);

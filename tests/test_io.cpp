@@ -64,7 +64,9 @@ TEST(IoSummary, MetricsInDisplayOrder) {
   const std::vector<Metric> metrics = journeysim::summarize(make_results(1));
   const std::vector<std::string> expected = {
       "aware", "purchasers", "conversion_rate", "market_penetration", "advocates",
-      "advocacy_rate", "nps", "mean_satisfaction", "purchases", "revenue", "cost", "clv", "cac",
+      "advocacy_rate", "nps", "mean_satisfaction", "purchases", "revenue", "refunds", "net_revenue", "cost",
+      "cost_acquisition", "cost_retention", "profit", "clv", "cac", "retention_cost_per_purchaser",
+      "profit_per_purchaser",
       "time_to_first_purchase_mean", "time_to_first_purchase_p50", "time_to_first_purchase_p90",
       "journey_days_mean", "public_rating", "active_advocates", "reviews", "in_progress",
       "truncated"};
@@ -92,9 +94,16 @@ TEST(IoSummary, OneReplicationValues) {
   EXPECT_DOUBLE_EQ(mean("mean_satisfaction"), 0.8);
   EXPECT_DOUBLE_EQ(mean("purchases"), 12);
   EXPECT_DOUBLE_EQ(mean("revenue"), 960.0);
+  EXPECT_DOUBLE_EQ(mean("refunds"), 48.0);
+  EXPECT_DOUBLE_EQ(mean("net_revenue"), 912.0);
   EXPECT_DOUBLE_EQ(mean("cost"), 150.5);
-  EXPECT_DOUBLE_EQ(mean("clv"), 96.0);
-  EXPECT_DOUBLE_EQ(mean("cac"), 15.05);
+  EXPECT_DOUBLE_EQ(mean("cost_acquisition"), 120.5);
+  EXPECT_DOUBLE_EQ(mean("cost_retention"), 30.0);
+  EXPECT_DOUBLE_EQ(mean("profit"), 761.5);                    // 960 − 48 − 150.5
+  EXPECT_DOUBLE_EQ(mean("clv"), 91.2);                        // net revenue 912 / 10 purchasers
+  EXPECT_DOUBLE_EQ(mean("cac"), 12.05);                       // acquisition cost 120.5 / 10, not all cost
+  EXPECT_DOUBLE_EQ(mean("retention_cost_per_purchaser"), 3.0);
+  EXPECT_DOUBLE_EQ(mean("profit_per_purchaser"), 76.15);
   EXPECT_DOUBLE_EQ(mean("time_to_first_purchase_mean"), 1.5);
   EXPECT_DOUBLE_EQ(mean("time_to_first_purchase_p50"), 1.0);
   EXPECT_DOUBLE_EQ(mean("time_to_first_purchase_p90"), 3.0);
@@ -127,20 +136,67 @@ TEST(IoSummary, ThreeReplicationsMeanAndInterval) {
   EXPECT_NEAR(*nps.high, 30.0, 1e-12);
 }
 
-TEST(IoSummary, DivisionByZeroIsZero) {
+// Undefined is not zero: with nobody aware and no purchasers, every ratio
+// over them is NaN (null in JSON, n/a in tables), never a reassuring 0.
+TEST(IoSummary, RatiosOverNobodyAreUndefinedNotZero) {
   Results res = make_results(1);
-  res.market_size = 0;
   RunResult& run = res.runs[0];
   run.aware = run.purchasers = run.advocates = run.promoters = run.detractors = 0;
   run.satisfaction_count = 0;
-  for (const Metric& metric : journeysim::summarize(res)) {
-    EXPECT_TRUE(std::isfinite(metric.value.mean)) << metric.key;
-  }
+  run.finished = 0;
+  for (journeysim::SegmentTally& segment : run.segments) segment.aware = segment.purchasers = segment.satisfaction_count = 0;
   const std::vector<Metric> m = journeysim::summarize(res);
-  for (const char* key : {"conversion_rate", "market_penetration", "advocacy_rate", "nps",
-                          "mean_satisfaction", "clv", "cac"}) {
-    EXPECT_DOUBLE_EQ(metric_named(m, key).value.mean, 0.0) << key;
+  for (const char* key : {"conversion_rate", "advocacy_rate", "nps", "mean_satisfaction", "clv", "cac",
+                          "retention_cost_per_purchaser", "profit_per_purchaser", "time_to_first_purchase_mean",
+                          "time_to_first_purchase_p50", "time_to_first_purchase_p90", "journey_days_mean"}) {
+    EXPECT_TRUE(std::isnan(metric_named(m, key).value.mean)) << key;
+    const journeysim::MetricDefinition* definition = journeysim::find_metric(key);
+    ASSERT_NE(definition, nullptr) << key;
+    EXPECT_TRUE(definition->may_be_undefined) << key;
   }
+  // Totals stay defined.
+  for (const char* key : {"aware", "purchasers", "revenue", "net_revenue", "cost", "profit", "market_penetration"})
+    EXPECT_TRUE(std::isfinite(metric_named(m, key).value.mean)) << key;
+  for (const journeysim::SegmentSummary& segment : journeysim::summarize_segments(res))
+    for (const char* key : {"conversion_rate", "nps", "mean_satisfaction", "clv", "cac"})
+      EXPECT_TRUE(std::isnan(segment[key].mean)) << segment.name << " " << key;
+  const nlohmann::json j = journeysim::results_to_json(res);
+  EXPECT_TRUE(j.at("cac").at("mean").is_null());
+  EXPECT_TRUE(j.at("conversion_rate").at("mean").is_null());
+  EXPECT_TRUE(j.at("runs").at(0).at("nps").is_null());
+  EXPECT_TRUE(j.at("segments").at(0).at("cac").is_null());
+  const std::string table = journeysim::results_to_table(res);
+  EXPECT_NE(table.find("CAC (acquisition cost per purchaser)"), std::string::npos);
+  const std::size_t row = table.find("CAC (acquisition cost per purchaser)");
+  EXPECT_EQ(table.substr(row, table.find('\n', row) - row).find("n/a") != std::string::npos, true) << table;
+}
+
+// One replication without purchasers makes the mean undefined: averaging
+// only the defined replications would silently change what is averaged.
+TEST(IoSummary, AnUndefinedReplicationMakesTheMeanUndefined) {
+  const double nan = std::nan("");
+  const Interval ci = journeysim::confidence_interval({10.0, nan, 12.0});
+  EXPECT_TRUE(std::isnan(ci.mean));
+  EXPECT_FALSE(ci.low);
+  EXPECT_FALSE(ci.high);
+  Results res = make_results(3);
+  res.runs[1].purchasers = 0;
+  const std::vector<Metric> m = journeysim::summarize(res);
+  EXPECT_TRUE(std::isnan(metric_named(m, "cac").value.mean));
+  EXPECT_FALSE(metric_named(m, "cac").value.low);
+  EXPECT_TRUE(journeysim::results_to_json(res).at("cac").at("ci95_low").is_null());
+}
+
+// Profit can be negative: its interval is not clipped at 0 as revenue's is.
+TEST(IoSummary, ProfitIntervalsMayGoBelowZero) {
+  Results res = make_results(3);
+  for (std::size_t r = 0; r < res.runs.size(); ++r) res.runs[r].cost = 1000.0 * static_cast<double>(r + 1);
+  const std::vector<Metric> m = journeysim::summarize(res);
+  const Interval& profit = metric_named(m, "profit").value;  // 912k − 1000k: −88, −176, −264
+  EXPECT_DOUBLE_EQ(profit.mean, -176.0);
+  ASSERT_TRUE(profit.low && profit.high);
+  EXPECT_NEAR(*profit.low, -176.0 - kT975Df2 * 88.0 / std::sqrt(3.0), 1e-9);
+  EXPECT_DOUBLE_EQ(metric_named(m, "profit_per_purchaser").value.mean, -8.8);
 }
 
 TEST(IoSummary, EventsAndRate) {

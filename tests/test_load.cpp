@@ -241,7 +241,8 @@ touchpoints:
   EXPECT_ERROR(loaded, 6, 32, "touchpoints.ad.cost is -1; it cannot be negative");
   EXPECT_ERROR(loaded, 6, 48, "touchpoints.ad.dwell_days is -2; it cannot be negative");
   EXPECT_ERROR(loaded, 6, 64, "touchpoints.ad.experience is nan; it must be a finite number");
-  EXPECT_ERROR(loaded, 7, 47, "touchpoints.shop.purchase.revenue is -10; it cannot be negative");
+  EXPECT_ERROR(loaded, 7, 47, "touchpoints.shop.purchase.revenue is -10; revenue cannot be negative");
+  EXPECT_ERROR(loaded, 7, 47, "with `refund: {amount: 10}`");  // money given back is a touchpoint of its own
   EXPECT_ERROR(loaded, 7, 84, "touchpoints.shop.dwell_days.lognormal.mean is 0; it must be greater than 0");
   EXPECT_ERROR(loaded, 7, 91, "touchpoints.shop.dwell_days.lognormal.sd is -1; it cannot be negative");
   EXPECT_EQ(error_count(loaded.diagnostics), 9) << loaded.diagnostics.format();

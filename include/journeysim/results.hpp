@@ -27,6 +27,9 @@ struct SegmentTally {
   double cost = 0.0;
   double satisfaction_sum = 0.0;    // over purchasers with a rated experience
   std::uint64_t satisfaction_count = 0;
+  double refunds = 0.0;             // money given back (revenue stays gross)
+  double cost_acquisition = 0.0;    // cost of visits before or at a customer's first purchase
+  double cost_retention = 0.0;      // cost of visits after it (cost = acquisition + retention)
 };
 
 // Daily series; index d covers [d, d+1) days.
@@ -38,7 +41,9 @@ struct DailySeries {
   std::vector<std::uint64_t> new_purchasers;
   std::vector<std::uint64_t> purchasers_cumulative;
   std::vector<std::uint64_t> active_advocates;  // at the end of the day
-  std::vector<double> public_rating;            // at the end of the day
+  // The rating in force at the end of the day: the value behaviour used then
+  // (frozen within a synchronisation step). NaN without reviews.
+  std::vector<double> public_rating;
 };
 
 // One replication.
@@ -56,23 +61,31 @@ struct RunResult {
   std::uint64_t truncated = 0;    // stopped by the per-customer event cap
   std::uint64_t finished = 0;     // journeys that ended in drop-off
   std::uint64_t events = 0;       // journey events: each move to a touchpoint or to drop-off
-  double revenue = 0.0;
-  double cost = 0.0;
+  double revenue = 0.0;           // gross: every purchase × its revenue
+  double refunds = 0.0;           // money given back: every refund × its amount
+  double cost = 0.0;              // every visit × its cost
+  // The cost split by when it is spent: a visit while the customer has not
+  // yet bought (the visit that makes the first purchase included) is
+  // acquisition, a visit after the first purchase is retention.
+  double cost_acquisition = 0.0;
+  double cost_retention = 0.0;
   double satisfaction_sum = 0.0;  // over purchasers with a rated experience
   std::uint64_t satisfaction_count = 0;
-  // Time to first purchase (days since awareness), over purchasers.
+  // Time to first purchase (days since awareness), over purchasers; NaN with none.
   double first_purchase_days_mean = 0.0;
   double first_purchase_days_p50 = 0.0;
   double first_purchase_days_p90 = 0.0;
-  // Journey duration (awareness to drop-off) over finished journeys.
+  // Journey duration (awareness to drop-off) over finished journeys; NaN with none.
   double journey_days_mean = 0.0;
   double journey_days_variance = 0.0;
-  double final_public_rating = 0.0;
+  double final_public_rating = 0.0;  // NaN when the scenario has no reviews (no public rating)
   std::uint64_t final_active_advocates = 0;
 
   std::vector<std::uint64_t> touchpoint_visits;     // [touchpoint]
   std::vector<std::uint64_t> touchpoint_dropoffs;   // [touchpoint]
   std::vector<std::uint64_t> touchpoint_purchases;  // [touchpoint]
+  std::vector<std::uint64_t> touchpoint_refunds;    // [touchpoint]: entries into a refund touchpoint
+  std::vector<std::uint64_t> touchpoint_visits_after_purchase;  // [touchpoint]: retention visits
   std::vector<std::uint64_t> flow_traversals;       // [flow], parallel to Results::flows
   // [entry], parallel to Results::entries: made aware but entering nothing —
   // the part of awareness.initial.via left unassigned, or a removed touchpoint.
@@ -98,6 +111,8 @@ struct Results {
   unsigned threads = 0;
   std::vector<std::string> touchpoints;
   std::vector<double> touchpoint_cost;     // per visit
+  std::vector<double> touchpoint_revenue;  // per purchase (0: not a purchase touchpoint)
+  std::vector<double> touchpoint_refund;   // per refund (0: not a refund touchpoint)
   std::vector<std::string> channels;       // awareness channels, by `via` ("via#2" for a second one)
   std::vector<std::string> segments;
   std::vector<FlowLink> flows;

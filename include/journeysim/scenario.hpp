@@ -46,6 +46,7 @@ struct Touchpoint {
   Experience experience;
   Dwell dwell;
   std::optional<double> purchase_revenue;  // set: entering it is a purchase
+  std::optional<double> refund_amount;     // set (> 0): entering it gives this much money back (a return)
   SourceLocation location;
 };
 

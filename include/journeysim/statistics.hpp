@@ -14,14 +14,23 @@
 
 namespace journeysim {
 
+// Undefined is not zero: a ratio whose denominator is 0 (no purchasers,
+// nobody aware) or a value that does not exist (no public rating without
+// reviews) is NaN, written as null in JSON and "n/a" in tables.
 struct Interval {
-  double mean = 0.0;
-  std::optional<double> low;  // 95% CI (Student t); empty when it cannot be computed (n < 2)
+  double mean = 0.0;          // NaN when undefined in any replication
+  std::optional<double> low;  // 95% CI (Student t); empty when it cannot be computed (n < 2, or undefined)
   std::optional<double> high;
 };
 
-// mean ± t(0.975, n-1)·sd/√n over the values (no interval for n < 2).
+// mean ± t(0.975, n-1)·sd/√n over the values (no interval for n < 2). A NaN
+// value (undefined in that replication) makes the mean NaN, with no interval:
+// averaging only the defined ones would hide that some are not.
 Interval confidence_interval(const std::vector<double>& values);
+
+// The `note` attribute HDF5 writers put on datasets that may hold NaN.
+inline constexpr const char* kUndefinedNote = "NaN: undefined, e.g. no purchasers";
+inline constexpr const char* kNoRatingNote = "NaN: undefined, e.g. no reviews (no public rating)";
 
 // A headline metric: one value per replication, computed from its tallies.
 struct MetricDefinition {
@@ -29,12 +38,16 @@ struct MetricDefinition {
   const char* label;  // for tables, e.g. "Conversion rate (of aware)"
   const char* unit;   // "" (in [0, 1]), "%", "score" (NPS), "days", "money", "count"
   double (*value)(const Results& results, const RunResult& run);
+  bool may_be_undefined = false;  // can be NaN (a ratio over purchasers, …)
+  bool may_be_negative = false;   // money that can be below 0 (profit): its CI is not clipped at 0
 };
 
 // In display order: aware, purchasers, conversion_rate, market_penetration,
-// advocates, advocacy_rate, nps, mean_satisfaction, purchases, revenue, cost,
-// clv, cac, time_to_first_purchase_{mean,p50,p90}, journey_days_mean,
-// public_rating, active_advocates, reviews, in_progress, truncated.
+// advocates, advocacy_rate, nps, mean_satisfaction, purchases, revenue,
+// refunds, net_revenue, cost, cost_acquisition, cost_retention, profit, clv,
+// cac, retention_cost_per_purchaser, profit_per_purchaser,
+// time_to_first_purchase_{mean,p50,p90}, journey_days_mean, public_rating,
+// active_advocates, reviews, in_progress, truncated.
 const std::vector<MetricDefinition>& headline_metrics();
 const MetricDefinition* find_metric(std::string_view key);  // nullptr when unknown
 
@@ -53,8 +66,13 @@ std::vector<Metric> summarize(const Results& results);
 struct TouchpointSummary {
   std::string name;
   double cost_per_visit = 0.0;
-  Interval visits, dropoffs, purchases, cost;
-  double dropoff_rate = 0.0;  // mean dropoffs / mean visits
+  double revenue_per_purchase = 0.0;  // 0: not a purchase touchpoint
+  double refund_amount = 0.0;         // 0: not a refund touchpoint
+  Interval visits, dropoffs, purchases, refund_count, cost;
+  Interval visits_after_purchase;             // by customers who had bought before: retention visits
+  Interval cost_acquisition, cost_retention;  // cost split by visits before and after the first purchase
+  Interval revenue, refunds, net_revenue;     // money: purchases × revenue, refund_count × amount, the difference
+  double dropoff_rate = 0.0;  // mean dropoffs / mean visits; NaN without visits
 };
 std::vector<TouchpointSummary> summarize_touchpoints(const Results& results);
 
@@ -69,7 +87,8 @@ struct FlowSummary {
 std::vector<FlowSummary> summarize_flows(const Results& results);
 
 // Per segment: aware, purchasers, purchases, conversion_rate, promoters,
-// detractors, nps, mean_satisfaction, revenue, cost, advocates.
+// detractors, nps, mean_satisfaction, revenue, refunds, net_revenue, cost,
+// cost_acquisition, cost_retention, profit, clv, cac, advocates.
 struct SegmentSummary {
   std::string name;
   std::vector<Metric> metrics;

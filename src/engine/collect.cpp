@@ -1,6 +1,7 @@
 // Turns a finished replication's tallies and customer states into a RunResult.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_reduce.h>
@@ -93,6 +94,8 @@ RunResult Replication::collect() const {
     total.journey_sum_sq += tally.journey_sum_sq;
     add_into(total.visits, tally.visits);
     add_into(total.purchases, tally.purchases);
+    add_into(total.refunds, tally.refunds);
+    add_into(total.visits_after_purchase, tally.visits_after_purchase);
     add_into(total.dropoffs, tally.dropoffs);
     add_into(total.entry_dropoffs, tally.entry_dropoffs);
     add_into(total.flows, tally.flows);
@@ -111,6 +114,8 @@ RunResult Replication::collect() const {
   result.finished = total.finished;
   result.truncated = total.truncated;
   result.aware = next_id_;
+  constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+  result.journey_days_mean = result.journey_days_variance = undefined;  // no finished journey
   if (total.journey_count > 0) {
     const double n = static_cast<double>(total.journey_count);
     const double mean = static_cast<double>(total.journey_sum) / days_scale / n;
@@ -119,10 +124,12 @@ RunResult Replication::collect() const {
     result.journey_days_variance = n > 1 ? std::max(0.0, (mean_sq - mean * mean) * n / (n - 1)) : 0.0;
   }
 
-  // Per touchpoint and segment: revenue and cost follow from exact counts.
+  // Per touchpoint and segment: money follows from exact counts.
   const std::uint32_t segments = shape_.segments;
   result.touchpoint_visits.assign(touchpoints_, 0);
   result.touchpoint_purchases.assign(touchpoints_, 0);
+  result.touchpoint_refunds.assign(touchpoints_, 0);
+  result.touchpoint_visits_after_purchase.assign(touchpoints_, 0);
   result.touchpoint_dropoffs.assign(total.dropoffs.begin(), total.dropoffs.end());
   result.flow_traversals.assign(total.flows.begin(), total.flows.end());
   result.entry_dropoffs.assign(total.entry_dropoffs.begin(), total.entry_dropoffs.end());
@@ -131,14 +138,22 @@ RunResult Replication::collect() const {
     SegmentTally& segment = result.segments[s];
     segment.aware = segment_aware_[s];
     for (std::uint32_t t = 0; t < touchpoints_; ++t) {
-      const std::uint64_t visits = total.visits[std::size_t{s} * touchpoints_ + t];
-      const std::uint64_t purchases = total.purchases[std::size_t{s} * touchpoints_ + t];
+      const std::size_t cell = std::size_t{s} * touchpoints_ + t;
+      const std::uint64_t visits = total.visits[cell];
+      const std::uint64_t after = total.visits_after_purchase[cell];
+      const std::uint64_t purchases = total.purchases[cell];
+      const std::uint64_t refunds = total.refunds[cell];
       const Touchpoint& touchpoint = scenario_.touchpoints[t];
       result.touchpoint_visits[t] += visits;
       result.touchpoint_purchases[t] += purchases;
+      result.touchpoint_refunds[t] += refunds;
+      result.touchpoint_visits_after_purchase[t] += after;
       segment.purchases += purchases;
       segment.cost += static_cast<double>(visits) * touchpoint.cost;
+      segment.cost_acquisition += static_cast<double>(visits - after) * touchpoint.cost;
+      segment.cost_retention += static_cast<double>(after) * touchpoint.cost;
       segment.revenue += static_cast<double>(purchases) * touchpoint.purchase_revenue.value_or(0.0);
+      segment.refunds += static_cast<double>(refunds) * touchpoint.refund_amount.value_or(0.0);
     }
   }
 
@@ -165,11 +180,15 @@ RunResult Replication::collect() const {
     result.promoters += segment.promoters;
     result.detractors += segment.detractors;
     result.revenue += segment.revenue;
+    result.refunds += segment.refunds;
     result.cost += segment.cost;
+    result.cost_acquisition += segment.cost_acquisition;
+    result.cost_retention += segment.cost_retention;
     result.satisfaction_sum += segment.satisfaction_sum;
     result.satisfaction_count += segment.satisfaction_count;
   }
   result.passives = result.purchasers - result.promoters - result.detractors;
+  result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
   if (!delays.empty()) {
     result.first_purchase_days_mean = delay_sum / static_cast<double>(delays.size());
     result.first_purchase_days_p50 = quantile(delays, 0.5);
@@ -191,6 +210,14 @@ RunResult Replication::collect() const {
   series.new_purchasers.assign(total.day_new_purchasers.begin(), total.day_new_purchasers.end());
   std::uint64_t purchasers = 0, reviews = 0, rating_sum = 0, advocates = 0;
   const auto& prior = scenario_.reviews;
+  // The last day ends at the horizon: every review posted by then counts.
+  // Earlier days have the rating their step used (record_day_ratings).
+  const auto rating_after_all_reviews = [&](std::uint64_t count, std::uint64_t sum) {
+    if (!prior.enabled) return undefined;  // no reviews section: no public rating
+    const double weight = prior.prior_weight + static_cast<double>(count);
+    return weight > 0.0 ? (prior.prior_rating * prior.prior_weight + static_cast<double>(sum) / rating_scale) / weight
+                        : prior.prior_rating;
+  };
   for (std::uint32_t d = 0; d < days; ++d) {
     purchasers += total.day_new_purchasers[d];
     series.purchasers_cumulative.push_back(purchasers);
@@ -199,15 +226,11 @@ RunResult Replication::collect() const {
     series.active_advocates.push_back(advocates);
     reviews += total.day_reviews[d];
     rating_sum += total.day_rating_sum[d];
-    const double weight = prior.prior_weight + static_cast<double>(reviews);
-    series.public_rating.push_back(
-        prior.enabled && weight > 0.0
-            ? (prior.prior_rating * prior.prior_weight + static_cast<double>(rating_sum) / rating_scale) / weight
-            : prior.prior_rating);
+    series.public_rating.push_back(d + 1 < days ? day_rating_[d] : rating_after_all_reviews(reviews, rating_sum));
   }
   result.reviews = reviews;
   result.final_active_advocates = advocates;
-  result.final_public_rating = series.public_rating.empty() ? prior.prior_rating : series.public_rating.back();
+  result.final_public_rating = rating_after_all_reviews(reviews, rating_sum);
   return result;
 }
 

@@ -12,6 +12,7 @@ namespace {
 NodeTable compile_touchpoint(const Touchpoint& touchpoint) {
   NodeTable node;
   node.purchase = touchpoint.purchase_revenue.has_value();
+  node.refund = touchpoint.refund_amount.has_value();
   node.rated = touchpoint.experience.rated;
   node.experience_mean = touchpoint.experience.mean;
   node.experience_sd = touchpoint.experience.sd;

@@ -22,6 +22,7 @@ struct NodeTable {
   DwellKind dwell_kind = DwellKind::fixed;
   bool rated = false;
   bool purchase = false;
+  bool refund = false;
   double dwell_a = 0.0;  // fixed: value; exponential: mean; lognormal: mu of the log
   double dwell_b = 0.0;  // lognormal: sigma of the log
   double experience_mean = 0.0;

@@ -59,6 +59,8 @@ Results describe(const RunPlan& plan, const engine::CompiledModel& model) {
   for (const auto& touchpoint : scenario.touchpoints) {
     results.touchpoints.push_back(touchpoint.name);
     results.touchpoint_cost.push_back(touchpoint.cost);
+    results.touchpoint_revenue.push_back(touchpoint.purchase_revenue.value_or(0.0));
+    results.touchpoint_refund.push_back(touchpoint.refund_amount.value_or(0.0));
   }
   results.channels = channel_names(scenario);
   for (const auto& segment : effective_segments(scenario)) results.segments.push_back(segment.name);

@@ -73,6 +73,7 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
   unaware_ = segment_sizes(effective_segments(scenario), settings.market_size);
   segment_aware_.assign(unaware_.size(), 0);
   public_rating_ = scenario.reviews.prior_rating;
+  day_rating_.assign(days_, std::numeric_limits<double>::quiet_NaN());
   post_probability_ = scenario.reviews.enabled ? scenario.reviews.post_probability : 0.0;
   promoter_at_ = static_cast<float>(scenario.advocacy.promoter_at);
   advocate_probability_ = scenario.advocacy.advocate_probability;
@@ -110,6 +111,17 @@ void Replication::synchronise(std::uint32_t step) {
       }
     }
   }
+}
+
+// Day d ends at d + 1. Until the horizon that instant lies in the step whose
+// start is at or before it, so the rating behaviour uses then is this step's,
+// frozen at its start. The last day, which ends at the horizon, is left to
+// collect(): it counts every review.
+void Replication::record_day_ratings() {
+  const double rating = scenario_.reviews.enabled ? public_rating_ : std::numeric_limits<double>::quiet_NaN();
+  while (days_rated_ < days_ && static_cast<double>(days_rated_ + 1) < step_end_ &&
+         static_cast<double>(days_rated_ + 1) < horizon_)
+    day_rating_[days_rated_++] = rating;
 }
 
 // Draws how many of each segment's unaware pool become aware this step, and
@@ -282,7 +294,11 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
 
 void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time,
                         DrawStream& draws, Tally& tally) {
-  ++tally.visits[std::size_t{segment} * touchpoints_ + node];
+  const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
+  ++tally.visits[cell];
+  // After the first purchase a visit is retention spending; the visit that
+  // makes the first purchase is still acquisition.
+  if (store_.hot[id].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
   const NodeTable& table = model_.node(node);
   if (table.rated) {
     double experience = table.experience_mean;
@@ -292,10 +308,11 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     float& satisfaction = store_.hot[id].satisfaction;
     satisfaction += static_cast<float>((experience - satisfaction) / rated);
   }
+  if (table.refund) ++tally.refunds[cell];
   if (!table.purchase) return;
 
   const std::uint32_t day = day_of(time);
-  ++tally.purchases[std::size_t{segment} * touchpoints_ + node];
+  ++tally.purchases[cell];
   ++tally.day_purchases[day];
   std::uint8_t& flags = store_.hot[id].flags;
   if (!(flags & CustomerFlag::purchaser)) {

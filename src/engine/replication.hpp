@@ -51,6 +51,8 @@ class Replication {
   };
 
   void synchronise(std::uint32_t step);
+  // Days that end within the current step: the rating this step uses.
+  void record_day_ratings();
   void activate(std::uint32_t step);
   void advance_step(std::uint32_t step);
   void start_customer(std::uint32_t id, const Activation& activation, Tally& tally);
@@ -100,6 +102,10 @@ class Replication {
   std::uint64_t advocates_started_ = 0;
   std::uint64_t advocates_expired_ = 0;
   double public_rating_ = 0.0;
+  // The public rating in force at the end of each day (series.public_rating),
+  // recorded step by step; days_rated_ days are done.
+  std::vector<double> day_rating_;
+  std::uint32_t days_rated_ = 0;
 
   // Customer-level constants, hoisted out of the hot loop.
   double post_probability_ = 0.0;
@@ -112,6 +118,7 @@ template <typename OnStep>
 RunResult Replication::run(OnStep&& on_step) {
   for (std::uint32_t step = 0; step < steps_; ++step) {
     synchronise(step);
+    record_day_ratings();
     activate(step);
     advance_step(step);
     on_step(step, steps_);

@@ -36,6 +36,8 @@ struct Tally {
   explicit Tally(const TallyShape& shape)
       : visits(std::size_t{shape.segments} * shape.touchpoints),
         purchases(std::size_t{shape.segments} * shape.touchpoints),
+        refunds(std::size_t{shape.segments} * shape.touchpoints),
+        visits_after_purchase(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
         entry_dropoffs(shape.entries),
         flows(shape.flows),
@@ -56,6 +58,8 @@ struct Tally {
 
   Counters visits;     // [segment × touchpoint]
   Counters purchases;  // [segment × touchpoint]
+  Counters refunds;    // [segment × touchpoint]
+  Counters visits_after_purchase;  // [segment × touchpoint]: by customers who had bought before
   Counters dropoffs;   // [touchpoint]
   Counters entry_dropoffs;  // [entry node]: aware, but entered no touchpoint
   Counters flows;      // [flow]

@@ -5,10 +5,12 @@
 //                    replications, market_size; also strategies[n] (applied to every
 //                    point, in order) and fingerprint (of the job, for --resume)
 //   /parameters      float64 [points, params], attribute names[params] = parameter paths
-//   /metrics/<key>   float64 [points, replications], NaN where not yet run
-//                    (attributes label, unit; the group's attribute names = keys in order)
-//   /summary/<key>   float64 [points, 3]: mean, ci95 low, ci95 high (NaN where not run
-//                    or without an interval)
+//   /metrics/<key>   float64 [points, replications], NaN where not yet run, or where the
+//                    metric is undefined (no purchasers: a CAC, …)
+//                    (attributes label, unit, and note on metrics that can be undefined;
+//                    the group's attribute names = keys in order)
+//   /summary/<key>   float64 [points, 3]: mean, ci95 low, ci95 high (NaN where not run,
+//                    undefined, or without an interval; note as in /metrics)
 //   /series/<name>   float64 [points, days], the mean across replications; a '/' in a
 //                    name is a subgroup (/series/newly_aware_by_channel/search); the
 //                    group's attribute names = names in order
@@ -308,11 +310,16 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
       for (std::size_t k = 0; k < data.metric_keys.size(); ++k) {
         const std::string& key = data.metric_keys[k];
         H5::DataSet values = doubles_dataset(metrics, key, {points, data.replications}, data.metrics[k]);
+        H5::DataSet summaries = doubles_dataset(summary, key, {points, 3}, data.summary[k]);
         if (const MetricDefinition* definition = find_metric(key)) {
           string_attribute(values, "label", definition->label);
           string_attribute(values, "unit", definition->unit);
+          if (definition->may_be_undefined) {
+            const std::string note = std::string(kUndefinedNote) + "; or the point has not run yet (see /done)";
+            string_attribute(values, "note", note);
+            string_attribute(summaries, "note", note);
+          }
         }
-        doubles_dataset(summary, key, {points, 3}, data.summary[k]);
       }
 
       H5::Group series = root.createGroup("series");

@@ -75,6 +75,7 @@ class DotBuilder {
     std::vector<std::string> lines{vertex.name, to_string(vertex.stage),
                                    fmt::format("cost {:.2f}", vertex.cost)};
     std::string attributes;
+    if (tp.refund_amount) lines.push_back(fmt::format("refund {:.2f}", *tp.refund_amount));
     if (vertex.purchase) {
       lines.push_back(fmt::format("purchase: revenue {:.2f}", *tp.purchase_revenue));
       attributes = fmt::format(
@@ -216,6 +217,7 @@ std::string graph_to_json(const Scenario& scenario) {
                            {"purchase", tp.purchase_revenue.has_value()},
                            {"dropoff", graph[i].dropoff}};
     item["revenue"] = tp.purchase_revenue ? nlohmann::json(*tp.purchase_revenue) : nlohmann::json();
+    item["refund"] = tp.refund_amount ? nlohmann::json(*tp.refund_amount) : nlohmann::json();
     item["experience"] = tp.experience.rated
                              ? nlohmann::json{{"mean", tp.experience.mean}, {"sd", tp.experience.sd}}
                              : nlohmann::json();

@@ -6,17 +6,21 @@
 //                step_days, threads, replications, wall_seconds, events, events_per_s,
 //                run_wall_seconds[R], run_events[R]
 //   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (NaN when
-//                there is no interval), label, unit
-//   /touchpoints name[T], cost_per_visit[T], visits/dropoffs/purchases[R×T] (uint64)
+//                there is no interval), label, unit; and note ("NaN: undefined, e.g. no
+//                purchasers", or "… no reviews" for the rating) on metrics that can be undefined
+//   /touchpoints name[T], cost_per_visit[T], revenue_per_purchase[T], refund_amount[T],
+//                visits/dropoffs/purchases/refund_count/visits_after_purchase[R×T] (uint64)
 //   /flows       from[F], to[F], entry[F] (uint8), traversals[R×F] (uint64),
 //                entry_names[E], entry_dropoffs[R×E] (uint64)
-//   /series      day[D], <series>[R×D], channels[C], newly_aware_by_channel[R×C×D]
+//   /series      day[D], <series>[R×D], channels[C], newly_aware_by_channel[R×C×D];
+//                public_rating is NaN without reviews (with the note attribute)
 //   /segments    name[S], <tally>[R×S]
 //   /runs        every scalar field of RunResult, one [R] dataset each under the field's
 //                name: replication (uint32); aware, purchasers, …, events,
-//                satisfaction_count, final_active_advocates (uint64); revenue, cost,
-//                satisfaction_sum, first_purchase_days_*, journey_days_*,
-//                final_public_rating (double) — and wall_seconds[R] as an attribute
+//                satisfaction_count, final_active_advocates (uint64); revenue, refunds, cost,
+//                cost_acquisition, cost_retention, satisfaction_sum, first_purchase_days_*,
+//                journey_days_*, final_public_rating (double; the last three NaN when
+//                undefined, with the note attribute) — and wall_seconds[R] as an attribute
 // Timing is only ever an attribute (so RunResult::wall_seconds is an attribute
 // of /runs, not a dataset), so datasets of runs with different thread counts
 // compare equal. read_results_hdf5 (hdf5_read.cpp) rebuilds the Results.
@@ -143,6 +147,8 @@ void write_summary(H5::Group& parent, const Results& results) {
     scalar_attribute<double>(dataset, "ci95_high", interval.high.value_or(nan));
     string_attribute(dataset, "label", def.label);
     string_attribute(dataset, "unit", def.unit);
+    if (def.may_be_undefined)
+      string_attribute(dataset, "note", std::string(def.key) == "public_rating" ? kNoRatingNote : kUndefinedNote);
   }
 }
 
@@ -151,6 +157,13 @@ void write_touchpoints(H5::Group& parent, const Results& results) {
   const std::size_t n = results.touchpoints.size();
   strings_dataset(group, "name", results.touchpoints);
   array_dataset<double>(group, "cost_per_visit", {n}, results.touchpoint_cost);
+  const auto per_touchpoint = [n](const std::vector<double>& amounts) {
+    std::vector<double> out(n);
+    for (std::size_t t = 0; t < n; ++t) out[t] = at_or_zero(amounts, t);
+    return out;
+  };
+  array_dataset<double>(group, "revenue_per_purchase", {n}, per_touchpoint(results.touchpoint_revenue));
+  array_dataset<double>(group, "refund_amount", {n}, per_touchpoint(results.touchpoint_refund));
   const std::vector<hsize_t> dims{runs_of(results), n};
   for (const auto& [name, member] : touchpoint_tallies()) {
     array_dataset(group, name, dims,
@@ -201,10 +214,11 @@ void write_series(H5::Group& parent, const Results& results) {
                     return at_or_zero(r.series.*m, d);
                   }));
   }
-  array_dataset(group, "public_rating", dims,
-                per_run_matrix<double>(results, days, [](const RunResult& r, std::size_t d) {
-                  return at_or_zero(r.series.public_rating, d);
-                }));
+  H5::DataSet rating = array_dataset(group, "public_rating", dims,
+                                     per_run_matrix<double>(results, days, [](const RunResult& r, std::size_t d) {
+                                       return at_or_zero(r.series.public_rating, d);
+                                     }));
+  string_attribute(rating, "note", kNoRatingNote);
   const std::size_t channels = results.channels.size();
   strings_dataset(group, "channels", results.channels);
   std::vector<std::uint64_t> by_channel;
@@ -252,8 +266,10 @@ void write_runs(H5::Group& parent, const Results& results) {
                   per_run<std::uint64_t>(results, [m = member](const RunResult& r) { return r.*m; }));
   }
   for (const auto& [name, member] : run_amounts()) {
-    array_dataset(group, name, dims,
-                  per_run<double>(results, [m = member](const RunResult& r) { return r.*m; }));
+    H5::DataSet dataset =
+        array_dataset(group, name, dims, per_run<double>(results, [m = member](const RunResult& r) { return r.*m; }));
+    if (may_be_undefined(name))
+      string_attribute(dataset, "note", std::string(name) == "final_public_rating" ? kNoRatingNote : kUndefinedNote);
   }
   // Timing: an attribute, so datasets do not depend on the machine.
   array_attribute(group, "wall_seconds",

@@ -7,7 +7,8 @@
 //                           name, gets " #<k>" added, k = the arm's position from 1);
 //                           the true label is in `arms` and in the group's `label`
 //   /arms/<label>/delta/<metric>               float64[3]: mean, ci95 low, ci95 high (NaN
-//   /arms/<label>/relative/<metric>            where there is none), arm − baseline
+//   /arms/<label>/relative/<metric>            where there is none, or where the metric is
+//                                              undefined: delta then has a `note`), arm − baseline
 //   /arms/<label>/paired_differences/<metric>  float64[R]: arm − baseline per replication
 //                                              (paired comparisons only)
 // for every headline metric, as compare_metrics(baseline, arm, pairing) gives them.
@@ -70,8 +71,11 @@ void write_differences(H5::Group& arm_group, const Results& baseline, const Resu
   H5::Group delta = arm_group.createGroup("delta");
   H5::Group relative = arm_group.createGroup("relative");
   for (const MetricComparison& row : rows) {
-    array_dataset<double>(delta, row.key, {3}, interval_values(row.difference.delta));
+    H5::DataSet absolute = array_dataset<double>(delta, row.key, {3}, interval_values(row.difference.delta));
     array_dataset<double>(relative, row.key, {3}, interval_values(row.difference.relative));
+    // A delta is undefined where the metric is, in either arm.
+    if (const MetricDefinition* metric = find_metric(row.key); metric != nullptr && metric->may_be_undefined)
+      string_attribute(absolute, "note", kUndefinedNote);
   }
   if (pairing != Pairing::paired) return;
   H5::Group differences = arm_group.createGroup("paired_differences");

@@ -74,6 +74,8 @@ inline const Fields<std::vector<std::uint64_t> RunResult::*>& touchpoint_tallies
       {"visits", &RunResult::touchpoint_visits},
       {"dropoffs", &RunResult::touchpoint_dropoffs},
       {"purchases", &RunResult::touchpoint_purchases},
+      {"refund_count", &RunResult::touchpoint_refunds},
+      {"visits_after_purchase", &RunResult::touchpoint_visits_after_purchase},
   };
   return fields;
 }
@@ -106,8 +108,18 @@ inline const Fields<double SegmentTally::*>& segment_amounts() {
       {"revenue", &SegmentTally::revenue},
       {"cost", &SegmentTally::cost},
       {"satisfaction_sum", &SegmentTally::satisfaction_sum},
+      {"refunds", &SegmentTally::refunds},
+      {"cost_acquisition", &SegmentTally::cost_acquisition},
+      {"cost_retention", &SegmentTally::cost_retention},
   };
   return fields;
+}
+
+// Fields of /runs that are NaN when undefined (no purchasers, no finished
+// journey, no reviews); their datasets carry the `note` attribute.
+inline bool may_be_undefined(const std::string& run_field) {
+  return run_field.starts_with("first_purchase_days_") || run_field.starts_with("journey_days_") ||
+         run_field == "final_public_rating";
 }
 
 // /runs/<name> [R]: every scalar of RunResult (replication, a uint32, and
@@ -134,7 +146,10 @@ inline const Fields<std::uint64_t RunResult::*>& run_counts() {
 inline const Fields<double RunResult::*>& run_amounts() {
   static const Fields<double RunResult::*> fields{
       {"revenue", &RunResult::revenue},
+      {"refunds", &RunResult::refunds},
       {"cost", &RunResult::cost},
+      {"cost_acquisition", &RunResult::cost_acquisition},
+      {"cost_retention", &RunResult::cost_retention},
       {"satisfaction_sum", &RunResult::satisfaction_sum},
       {"first_purchase_days_mean", &RunResult::first_purchase_days_mean},
       {"first_purchase_days_p50", &RunResult::first_purchase_days_p50},

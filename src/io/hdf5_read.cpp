@@ -235,6 +235,8 @@ void read_touchpoints(const H5::Group& parent, const std::string& file, Results&
   results.touchpoints = read_strings(group, "name", file);
   const std::size_t n = results.touchpoints.size();
   results.touchpoint_cost = read_array<double>(group, "cost_per_visit", {n}, file);
+  results.touchpoint_revenue = read_array<double>(group, "revenue_per_purchase", {n}, file);
+  results.touchpoint_refund = read_array<double>(group, "refund_amount", {n}, file);
   for (const auto& [name, member] : touchpoint_tallies()) {
     auto per_run = rows(read_array<std::uint64_t>(group, name, {runs, n}, file), runs, n);
     for (std::size_t r = 0; r < runs; ++r) results.runs[r].*member = std::move(per_run[r]);
@@ -419,6 +421,15 @@ Results read_run(const H5::Group& group, const std::string& file) {
   if (format != kRunFormat) {
     damaged(file, fmt::format("{} is not a run (format '{}', expected '{}')", group.getObjName(),
                               format, kRunFormat));
+  }
+  // Before the cost split and refunds, run files had neither; their CAC meant
+  // something else, so they are refused by name rather than misread.
+  if (group.nameExists("runs") && group.childObjType("runs") == H5O_TYPE_GROUP &&
+      group.openGroup("runs").nameExists("aware") && !group.openGroup("runs").nameExists("cost_acquisition")) {
+    throw InputError(fmt::format(
+        "'{}' was written by an earlier journeysim, before acquisition/retention cost and refunds, and cannot "
+        "be read back; run the scenario again to write a current file",
+        file));
   }
   Results results;
   read_attributes(group, file, results);

@@ -42,19 +42,28 @@ json interval_json(const Interval& value, bool is_count) {
 json touchpoints_json(const Results& results) {
   json out = json::array();
   for (const TouchpointSummary& touchpoint : summarize_touchpoints(results)) {
+    const auto ci = [](const Interval& value) { return json{optional_number(value.low), optional_number(value.high)}; };
     out.push_back(json{{"name", touchpoint.name},
                        {"cost_per_visit", touchpoint.cost_per_visit},
+                       {"revenue_per_purchase", touchpoint.revenue_per_purchase},
+                       {"refund_amount", touchpoint.refund_amount},
                        {"visits", number(touchpoint.visits.mean, true)},
+                       {"visits_after_purchase", number(touchpoint.visits_after_purchase.mean, true)},
                        {"dropoffs", number(touchpoint.dropoffs.mean, true)},
-                       {"dropoff_rate", touchpoint.dropoff_rate},
+                       {"dropoff_rate", number(touchpoint.dropoff_rate, false)},
                        {"purchases", number(touchpoint.purchases.mean, true)},
+                       {"refund_count", number(touchpoint.refund_count.mean, true)},
                        {"cost", number(touchpoint.cost.mean, false)},
-                       {"ci95", {{"visits", {optional_number(touchpoint.visits.low),
-                                             optional_number(touchpoint.visits.high)}},
-                                 {"dropoffs", {optional_number(touchpoint.dropoffs.low),
-                                               optional_number(touchpoint.dropoffs.high)}},
-                                 {"purchases", {optional_number(touchpoint.purchases.low),
-                                                optional_number(touchpoint.purchases.high)}}}}});
+                       {"cost_acquisition", number(touchpoint.cost_acquisition.mean, false)},
+                       {"cost_retention", number(touchpoint.cost_retention.mean, false)},
+                       {"revenue", number(touchpoint.revenue.mean, false)},
+                       {"refunds", number(touchpoint.refunds.mean, false)},
+                       {"net_revenue", number(touchpoint.net_revenue.mean, false)},
+                       {"ci95", {{"visits", ci(touchpoint.visits)},
+                                 {"dropoffs", ci(touchpoint.dropoffs)},
+                                 {"purchases", ci(touchpoint.purchases)},
+                                 {"refund_count", ci(touchpoint.refund_count)},
+                                 {"net_revenue", ci(touchpoint.net_revenue)}}}});
   }
   return out;
 }

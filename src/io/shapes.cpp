@@ -26,6 +26,13 @@ void check_shapes(const Results& results) {
     throw InternalError(fmt::format("results: {} touchpoint costs for {} touchpoints", results.touchpoint_cost.size(),
                                     results.touchpoints.size()));
   }
+  for (const auto* amounts : {&results.touchpoint_revenue, &results.touchpoint_refund}) {
+    if (!amounts->empty() && amounts->size() != results.touchpoints.size()) {
+      throw InternalError(fmt::format("results: {} touchpoint {} for {} touchpoints", amounts->size(),
+                                      amounts == &results.touchpoint_revenue ? "revenues" : "refunds",
+                                      results.touchpoints.size()));
+    }
+  }
   const std::size_t days = series_days(results);
   for (std::size_t i = 0; i < results.runs.size(); ++i) {
     const RunResult& run = results.runs[i];
@@ -33,6 +40,9 @@ void check_shapes(const Results& results) {
     check_length(run.touchpoint_visits, tps, run, i, "touchpoint_visits", "touchpoints");
     check_length(run.touchpoint_dropoffs, tps, run, i, "touchpoint_dropoffs", "touchpoints");
     check_length(run.touchpoint_purchases, tps, run, i, "touchpoint_purchases", "touchpoints");
+    check_length(run.touchpoint_refunds, tps, run, i, "touchpoint_refunds", "touchpoints");
+    check_length(run.touchpoint_visits_after_purchase, tps, run, i, "touchpoint_visits_after_purchase",
+                 "touchpoints");
     check_length(run.flow_traversals, results.flows.size(), run, i, "flow_traversals", "flows");
     check_length(run.entry_dropoffs, results.entries.size(), run, i, "entry_dropoffs", "entries");
     check_length(run.segments, results.segments.size(), run, i, "segments", "segments");

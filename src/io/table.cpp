@@ -59,22 +59,48 @@ std::string metrics_section(const Results& results) {
 
 std::string touchpoints_section(const Results& results) {
   if (results.touchpoints.empty()) return "";
-  Table table({"Touchpoint", "Visits", "Drop-offs", "Drop-off %", "Purchases", "Cost/visit", "Cost"});
-  double visits_total = 0, dropoffs_total = 0, purchases_total = 0, cost_total = 0;
-  for (const TouchpointSummary& touchpoint : summarize_touchpoints(results)) {
+  const std::vector<TouchpointSummary> touchpoints = summarize_touchpoints(results);
+  // Columns for refunds and retention spending only where a scenario has them.
+  bool refunds = false, retention = false;
+  for (const TouchpointSummary& touchpoint : touchpoints) {
+    refunds = refunds || touchpoint.refund_amount > 0.0;
+    retention = retention || touchpoint.cost_retention.mean > 0.0;
+  }
+  std::vector<std::string> head{"Touchpoint", "Visits", "Drop-offs", "Drop-off %", "Purchases"};
+  if (refunds) head.push_back("Refunds");
+  head.insert(head.end(), {"Cost/visit", "Cost"});
+  if (retention) head.push_back("Retention");
+  head.push_back("Net revenue");
+  Table table(head);
+  double visits_total = 0, dropoffs_total = 0, purchases_total = 0, refunds_total = 0, cost_total = 0;
+  double retention_total = 0, net_total = 0;
+  const auto row = [&](std::vector<std::string> cells, double refund_count, std::string cost_per_visit, double cost,
+                       double retention_cost, double net) {
+    if (refunds) cells.push_back(format_count(refund_count));
+    cells.push_back(std::move(cost_per_visit));
+    cells.push_back(grouped(cost, 2));
+    if (retention) cells.push_back(grouped(retention_cost, 2));
+    cells.push_back(grouped(net, 2));
+    table.row(std::move(cells));
+  };
+  for (const TouchpointSummary& touchpoint : touchpoints) {
     const double visits = touchpoint.visits.mean, dropoffs = touchpoint.dropoffs.mean;
     visits_total += visits;
     dropoffs_total += dropoffs;
     purchases_total += touchpoint.purchases.mean;
+    refunds_total += touchpoint.refund_count.mean;
     cost_total += touchpoint.cost.mean;
-    table.row({touchpoint.name, format_count(visits), format_count(dropoffs),
-               visits > 0 ? format_value(touchpoint.dropoff_rate, "%") : "–", format_count(touchpoint.purchases.mean),
-               grouped(touchpoint.cost_per_visit, 2), grouped(touchpoint.cost.mean, 2)});
+    retention_total += touchpoint.cost_retention.mean;
+    net_total += touchpoint.net_revenue.mean;
+    row({touchpoint.name, format_count(visits), format_count(dropoffs),
+         visits > 0 ? format_value(touchpoint.dropoff_rate, "%") : "–", format_count(touchpoint.purchases.mean)},
+        touchpoint.refund_count.mean, grouped(touchpoint.cost_per_visit, 2), touchpoint.cost.mean,
+        touchpoint.cost_retention.mean, touchpoint.net_revenue.mean);
   }
   table.separator();
-  table.row({"total", format_count(visits_total), format_count(dropoffs_total),
-             visits_total > 0 ? format_value(dropoffs_total / visits_total, "%") : "–", format_count(purchases_total),
-             "", grouped(cost_total, 2)});
+  row({"total", format_count(visits_total), format_count(dropoffs_total),
+       visits_total > 0 ? format_value(dropoffs_total / visits_total, "%") : "–", format_count(purchases_total)},
+      refunds_total, "", cost_total, retention_total, net_total);
   const std::string note = results.runs.size() > 1 ? " (means over replications)" : "";
   std::string dropped;
   for (const FlowSummary& flow : summarize_flows(results))
@@ -86,11 +112,13 @@ std::string touchpoints_section(const Results& results) {
 
 std::string segments_section(const Results& results) {
   if (results.segments.size() < 2) return "";
-  Table table({"Segment", "Aware", "Purchasers", "Conversion", "NPS", "Satisfaction", "Revenue", "Advocates"});
+  Table table({"Segment", "Aware", "Purchasers", "Conversion", "NPS", "Satisfaction", "Net revenue", "CAC", "Profit",
+               "Advocates"});
   for (const SegmentSummary& segment : summarize_segments(results)) {
     table.row({segment.name, format_count(segment["aware"].mean), format_count(segment["purchasers"].mean),
                format_value(segment["conversion_rate"].mean, "%"), grouped(segment["nps"].mean, 1),
-               grouped(segment["mean_satisfaction"].mean, 3), grouped(segment["revenue"].mean, 2),
+               grouped(segment["mean_satisfaction"].mean, 3), grouped(segment["net_revenue"].mean, 2),
+               grouped(segment["cac"].mean, 2), grouped(segment["profit"].mean, 2),
                format_count(segment["advocates"].mean)});
   }
   return "Segments\n" + table.render();

@@ -127,7 +127,17 @@ const char* theme_of(const std::string& key) {
   static const std::set<std::string> loyalty = {"advocates", "advocacy_rate", "nps",
                                                 "mean_satisfaction", "public_rating",
                                                 "active_advocates", "reviews"};
-  static const std::set<std::string> money = {"revenue", "cost", "clv", "cac"};
+  static const std::set<std::string> money = {"revenue",
+                                              "refunds",
+                                              "net_revenue",
+                                              "cost",
+                                              "cost_acquisition",
+                                              "cost_retention",
+                                              "profit",
+                                              "clv",
+                                              "cac",
+                                              "retention_cost_per_purchaser",
+                                              "profit_per_purchaser"};
   static const std::set<std::string> timing = {"time_to_first_purchase_mean",
                                                "time_to_first_purchase_p50",
                                                "time_to_first_purchase_p90", "journey_days_mean"};

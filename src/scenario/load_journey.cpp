@@ -1,12 +1,14 @@
 // The journey itself: touchpoints and the transitions between them.
 #include <array>
+#include <cmath>
 
 #include "scenario/loader.hpp"
 
 namespace journeysim::scenario_detail {
 namespace {
 
-const std::vector<std::string> kTouchpointKeys = {"stage", "cost", "experience", "dwell_days", "purchase", "removed"};
+const std::vector<std::string> kTouchpointKeys = {"stage",    "cost",   "experience", "dwell_days",
+                                                  "purchase", "refund", "removed"};
 
 // `removed: true|false`; anything else is an error.
 bool read_removed(const MapView& fields, const std::string& what, YamlReader& reader) {
@@ -25,6 +27,7 @@ const std::vector<std::string> kExperienceKeys = {"mean", "sd"};
 const std::vector<std::string> kDwellKeys = {"exponential", "lognormal"};
 const std::vector<std::string> kLognormalKeys = {"mean", "sd"};
 const std::vector<std::string> kPurchaseKeys = {"revenue"};
+const std::vector<std::string> kRefundKeys = {"amount"};
 const std::vector<std::string> kTransitionKeys = {"p", "rating_elasticity"};
 
 constexpr double kTolerance = 1e-9;
@@ -114,8 +117,35 @@ void read_purchase(const YAML::Node& node, const std::string& what, YamlReader& 
   const MapView fields = reader.map(node, what, kPurchaseKeys);
   if (!reader.require(fields, "revenue", what, reader.where(node), "add e.g. `revenue: 80.0` (0 is allowed)"))
     return;
-  if (auto revenue = reader.number(fields, "revenue", what + ".revenue", Range::non_negative))
-    touchpoint.purchase_revenue = *revenue;
+  const YAML::Node& value = fields.find("revenue")->value;
+  // Money given back is a touchpoint of its own (a return after checkout),
+  // not a negative sale: say how to write it.
+  if (value.IsScalar() && value.Tag() != "!") {
+    const std::optional<double> parsed = parse_number(value.Scalar());
+    if (parsed && std::isfinite(*parsed) && *parsed < 0.0) {
+      reader.error(reader.where(value),
+                   what + ".revenue is " + value.Scalar() +
+                       "; revenue cannot be negative. To give money back, add a touchpoint reached after the "
+                       "purchase (e.g. returns) with `refund: {amount: " +
+                       format_number(-*parsed) + "}`");
+      return;
+    }
+  }
+  if (auto revenue = reader.number(value, what + ".revenue", Range::non_negative)) touchpoint.purchase_revenue = *revenue;
+}
+
+void read_refund(const YAML::Node& node, const std::string& what, YamlReader& reader, Touchpoint& touchpoint) {
+  if (!node.IsMap() && !node.IsNull()) {
+    reader.error(reader.where(node), what + " must be {amount: money given back}, e.g. `refund: {amount: 95}`, but it is " +
+                                         describe(node));
+    return;
+  }
+  const MapView fields = reader.map(node, what, kRefundKeys);
+  if (!reader.require(fields, "amount", what, reader.where(node),
+                      "add e.g. `amount: 95.0` (the money given back on each entry, above 0)"))
+    return;
+  if (auto amount = reader.number(fields, "amount", what + ".amount", Range::positive))
+    touchpoint.refund_amount = *amount;
 }
 
 // A transition's value: a probability, or {p, rating_elasticity}.
@@ -174,6 +204,13 @@ void read_touchpoints(const YAML::Node& node, YamlReader& reader, Scenario& scen
         read_dwell(dwell->value, what + ".dwell_days", reader, touchpoint.dwell);
       if (const Entry* purchase = fields.find("purchase"))
         read_purchase(purchase->value, what + ".purchase", reader, touchpoint);
+      if (const Entry* refund = fields.find("refund")) {
+        read_refund(refund->value, what + ".refund", reader, touchpoint);
+        if (fields.has("purchase"))
+          reader.error(reader.where_key(*refund),
+                       what + " has both `purchase` and `refund`; a touchpoint is either a sale or a return, "
+                              "so move the refund to a touchpoint of its own (e.g. returns) reached after this one");
+      }
       if (read_removed(fields, what, reader)) {
         scenario.removed_touchpoints.push_back(touchpoint.name);
         continue;

@@ -49,6 +49,22 @@ void check_purchases(const Scenario& scenario, YamlReader& reader) {
                    "to the touchpoint where customers buy");
 }
 
+// A refund where customers enter from outside gives money to people who
+// never bought: almost certainly a mistake in the graph.
+void check_refunds(const Scenario& scenario, YamlReader& reader) {
+  for (const auto& touchpoint : scenario.touchpoints) {
+    if (!touchpoint.refund_amount) continue;
+    bool entry = scenario.word_of_mouth.enabled && scenario.word_of_mouth.via == touchpoint.name;
+    for (const auto& channel : scenario.awareness.channels) entry = entry || channel.via == touchpoint.name;
+    for (const auto& initial : scenario.awareness.initial_via) entry = entry || initial.via == touchpoint.name;
+    if (entry)
+      reader.warning(touchpoint.location, "touchpoint '" + touchpoint.name +
+                                              "' gives a refund but newly aware customers enter there, so people "
+                                              "who never bought get money back; reach it by a transition after the "
+                                              "purchase instead");
+  }
+}
+
 void check_reviews(const Scenario& scenario, const Places& places, YamlReader& reader) {
   const Transition* elastic = nullptr;
   for (const auto& transition : scenario.transitions)
@@ -86,6 +102,7 @@ void check_segments(const Scenario& scenario, YamlReader& reader) {
 void check_scenario(const Scenario& scenario, const Places& places, YamlReader& reader) {
   check_awareness(scenario, places, reader);
   check_purchases(scenario, reader);
+  check_refunds(scenario, reader);
   check_reviews(scenario, places, reader);
   check_segments(scenario, reader);
 }

@@ -1,5 +1,7 @@
 // Summaries below the headline: per touchpoint, flow, segment and day.
 #include <algorithm>
+#include <cstdint>
+#include <limits>
 #include <set>
 #include <stdexcept>
 
@@ -16,19 +18,42 @@ std::vector<TouchpointSummary> summarize_touchpoints(const Results& results) {
     TouchpointSummary summary;
     summary.name = results.touchpoints[t];
     summary.cost_per_visit = at_or_zero(results.touchpoint_cost, t);
+    summary.revenue_per_purchase = at_or_zero(results.touchpoint_revenue, t);
+    summary.refund_amount = at_or_zero(results.touchpoint_refund, t);
     summary.visits = interval_over_runs(results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_visits; });
     summary.dropoffs =
         interval_over_runs(results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_dropoffs; });
     summary.purchases =
         interval_over_runs(results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_purchases; });
-    const auto scaled = [&](const Interval& visits) {
-      Interval cost{visits.mean * summary.cost_per_visit, {}, {}};
-      if (visits.low) cost.low = *visits.low * summary.cost_per_visit;
-      if (visits.high) cost.high = *visits.high * summary.cost_per_visit;
-      return cost;
+    summary.refund_count =
+        interval_over_runs(results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_refunds; });
+    summary.visits_after_purchase = interval_over_runs(
+        results, t, [](const RunResult& r) -> const auto& { return r.touchpoint_visits_after_purchase; });
+    // Money per replication from its exact counts, then the interval.
+    const auto money = [&](auto amount) {
+      std::vector<double> values;
+      values.reserve(results.runs.size());
+      for (const RunResult& run : results.runs) values.push_back(amount(run));
+      return confidence_interval(values);
     };
-    summary.cost = scaled(summary.visits);
-    summary.dropoff_rate = summary.visits.mean > 0.0 ? summary.dropoffs.mean / summary.visits.mean : 0.0;
+    const auto count = [t](const std::vector<std::uint64_t>& counts) {
+      return static_cast<double>(at_or_zero(counts, t));
+    };
+    const double cost = summary.cost_per_visit, revenue = summary.revenue_per_purchase;
+    const double refund = summary.refund_amount;
+    summary.cost = money([&](const RunResult& r) { return count(r.touchpoint_visits) * cost; });
+    summary.cost_retention =
+        money([&](const RunResult& r) { return count(r.touchpoint_visits_after_purchase) * cost; });
+    summary.cost_acquisition = money([&](const RunResult& r) {
+      return (count(r.touchpoint_visits) - count(r.touchpoint_visits_after_purchase)) * cost;
+    });
+    summary.revenue = money([&](const RunResult& r) { return count(r.touchpoint_purchases) * revenue; });
+    summary.refunds = money([&](const RunResult& r) { return count(r.touchpoint_refunds) * refund; });
+    summary.net_revenue = money([&](const RunResult& r) {
+      return count(r.touchpoint_purchases) * revenue - count(r.touchpoint_refunds) * refund;
+    });
+    summary.dropoff_rate = summary.visits.mean > 0.0 ? summary.dropoffs.mean / summary.visits.mean
+                                                     : std::numeric_limits<double>::quiet_NaN();
     out.push_back(std::move(summary));
   }
   return out;
@@ -66,28 +91,33 @@ std::vector<SegmentSummary> summarize_segments(const Results& results) {
     const char* key;
     const char* unit;
     double (*value)(const SegmentTally& segment);
+    bool may_be_negative = false;
   };
+  using S = SegmentTally;
+  // As the headline metrics: a ratio over nobody is undefined (NaN), not 0.
+  static const auto ratio = [](double num, std::uint64_t den) {
+    return den == 0 ? std::numeric_limits<double>::quiet_NaN() : num / static_cast<double>(den);
+  };
+  static const auto d = [](std::uint64_t x) { return static_cast<double>(x); };
   static const SegmentMetric segment_metrics[] = {
-      {"aware", "count", [](const SegmentTally& s) { return static_cast<double>(s.aware); }},
-      {"purchasers", "count", [](const SegmentTally& s) { return static_cast<double>(s.purchasers); }},
-      {"purchases", "count", [](const SegmentTally& s) { return static_cast<double>(s.purchases); }},
-      {"conversion_rate", "%",
-       [](const SegmentTally& s) { return s.aware == 0 ? 0.0 : static_cast<double>(s.purchasers) / s.aware; }},
-      {"promoters", "count", [](const SegmentTally& s) { return static_cast<double>(s.promoters); }},
-      {"detractors", "count", [](const SegmentTally& s) { return static_cast<double>(s.detractors); }},
-      {"nps", "score",
-       [](const SegmentTally& s) {
-         return s.purchasers == 0 ? 0.0
-                                  : 100.0 * (static_cast<double>(s.promoters) - static_cast<double>(s.detractors)) /
-                                        static_cast<double>(s.purchasers);
-       }},
-      {"mean_satisfaction", "",
-       [](const SegmentTally& s) {
-         return s.satisfaction_count == 0 ? 0.0 : s.satisfaction_sum / static_cast<double>(s.satisfaction_count);
-       }},
-      {"revenue", "money", [](const SegmentTally& s) { return s.revenue; }},
-      {"cost", "money", [](const SegmentTally& s) { return s.cost; }},
-      {"advocates", "count", [](const SegmentTally& s) { return static_cast<double>(s.advocates); }},
+      {"aware", "count", [](const S& s) { return d(s.aware); }},
+      {"purchasers", "count", [](const S& s) { return d(s.purchasers); }},
+      {"purchases", "count", [](const S& s) { return d(s.purchases); }},
+      {"conversion_rate", "%", [](const S& s) { return ratio(d(s.purchasers), s.aware); }},
+      {"promoters", "count", [](const S& s) { return d(s.promoters); }},
+      {"detractors", "count", [](const S& s) { return d(s.detractors); }},
+      {"nps", "score", [](const S& s) { return 100.0 * ratio(d(s.promoters) - d(s.detractors), s.purchasers); }},
+      {"mean_satisfaction", "", [](const S& s) { return ratio(s.satisfaction_sum, s.satisfaction_count); }},
+      {"revenue", "money", [](const S& s) { return s.revenue; }},
+      {"refunds", "money", [](const S& s) { return s.refunds; }},
+      {"net_revenue", "money", [](const S& s) { return s.revenue - s.refunds; }, true},
+      {"cost", "money", [](const S& s) { return s.cost; }},
+      {"cost_acquisition", "money", [](const S& s) { return s.cost_acquisition; }},
+      {"cost_retention", "money", [](const S& s) { return s.cost_retention; }},
+      {"profit", "money", [](const S& s) { return s.revenue - s.refunds - s.cost; }, true},
+      {"clv", "money", [](const S& s) { return ratio(s.revenue - s.refunds, s.purchasers); }, true},
+      {"cac", "money", [](const S& s) { return ratio(s.cost_acquisition, s.purchasers); }},
+      {"advocates", "count", [](const S& s) { return d(s.advocates); }},
   };
   std::vector<SegmentSummary> out;
   for (std::size_t s = 0; s < results.segments.size(); ++s) {
@@ -96,7 +126,7 @@ std::vector<SegmentSummary> summarize_segments(const Results& results) {
       std::vector<double> values;
       for (const RunResult& run : results.runs) values.push_back(metric.value(at_or_zero(run.segments, s)));
       Interval value = confidence_interval(values);
-      statistics_detail::clip_to_range(value, metric.unit);
+      statistics_detail::clip_to_range(value, metric.unit, metric.may_be_negative);
       summary.metrics.push_back({metric.key, metric.key, metric.unit, value});
     }
     out.push_back(std::move(summary));

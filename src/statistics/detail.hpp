@@ -7,8 +7,9 @@
 
 namespace journeysim::statistics_detail {
 
-// Clips a CI to what a metric of this unit can be (rates in [0, 1], NPS in [−100, 100], counts ≥ 0).
-void clip_to_range(Interval& value, const std::string& unit);
+// Clips a CI to what a metric of this unit can be (rates in [0, 1], NPS in
+// [−100, 100], counts and money ≥ 0 unless it may be negative, as profit).
+void clip_to_range(Interval& value, const std::string& unit, bool may_be_negative = false);
 
 template <class T>
 T at_or_zero(const std::vector<T>& values, std::size_t i) {

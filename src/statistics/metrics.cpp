@@ -12,47 +12,73 @@ namespace journeysim {
 
 namespace {
 
+constexpr double undefined = std::numeric_limits<double>::quiet_NaN();
+
 double d(std::uint64_t x) { return static_cast<double>(x); }
 
-// num / den, or 0 when den is 0 (JSON cannot hold NaN, and "no purchasers"
-// reads better as a 0% rate than as a missing value).
-double ratio(double num, double den) { return den == 0.0 ? 0.0 : num / den; }
+// num / den, undefined (NaN) when den is 0: "no purchasers" has no CAC, and
+// reporting 0 would read as a free customer.
+double ratio(double num, double den) { return den == 0.0 ? undefined : num / den; }
+
+double net_revenue(const RunResult& r) { return r.revenue - r.refunds; }
+double profit(const RunResult& r) { return net_revenue(r) - r.cost; }
 
 }  // namespace
 
 const std::vector<MetricDefinition>& headline_metrics() {
   using R = Results;
   using Run = RunResult;
+  constexpr bool may_be_undefined = true, may_be_negative = true;
   static const std::vector<MetricDefinition> metrics = {
       {"aware", "Aware", "count", [](const R&, const Run& r) { return d(r.aware); }},
       {"purchasers", "Purchasers", "count", [](const R&, const Run& r) { return d(r.purchasers); }},
       {"conversion_rate", "Conversion rate (of aware)", "%",
-       [](const R&, const Run& r) { return ratio(d(r.purchasers), d(r.aware)); }},
+       [](const R&, const Run& r) { return ratio(d(r.purchasers), d(r.aware)); }, may_be_undefined},
       {"market_penetration", "Market penetration", "%",
        [](const R& res, const Run& r) { return ratio(d(r.purchasers), d(res.market_size)); }},
       {"advocates", "Advocates", "count", [](const R&, const Run& r) { return d(r.advocates); }},
       {"advocacy_rate", "Advocacy rate (of purchasers)", "%",
-       [](const R&, const Run& r) { return ratio(d(r.advocates), d(r.purchasers)); }},
+       [](const R&, const Run& r) { return ratio(d(r.advocates), d(r.purchasers)); }, may_be_undefined},
       {"nps", "NPS", "score",
-       [](const R&, const Run& r) { return 100.0 * ratio(d(r.promoters) - d(r.detractors), d(r.purchasers)); }},
+       [](const R&, const Run& r) { return 100.0 * ratio(d(r.promoters) - d(r.detractors), d(r.purchasers)); },
+       may_be_undefined},
       {"mean_satisfaction", "Mean satisfaction", "",
-       [](const R&, const Run& r) { return ratio(r.satisfaction_sum, d(r.satisfaction_count)); }},
+       [](const R&, const Run& r) { return ratio(r.satisfaction_sum, d(r.satisfaction_count)); }, may_be_undefined},
       {"purchases", "Purchases", "count", [](const R&, const Run& r) { return d(r.purchases); }},
-      {"revenue", "Revenue", "money", [](const R&, const Run& r) { return r.revenue; }},
+      {"revenue", "Revenue (gross)", "money", [](const R&, const Run& r) { return r.revenue; }},
+      {"refunds", "Refunds", "money", [](const R&, const Run& r) { return r.refunds; }},
+      {"net_revenue", "Net revenue", "money",
+       [](const R&, const Run& r) { return net_revenue(r); }, false, may_be_negative},
       {"cost", "Cost", "money", [](const R&, const Run& r) { return r.cost; }},
-      {"clv", "CLV (revenue per purchaser)", "money",
-       [](const R&, const Run& r) { return ratio(r.revenue, d(r.purchasers)); }},
-      {"cac", "CAC (cost per purchaser)", "money",
-       [](const R&, const Run& r) { return ratio(r.cost, d(r.purchasers)); }},
+      {"cost_acquisition", "Acquisition cost", "money",
+       [](const R&, const Run& r) { return r.cost_acquisition; }},
+      {"cost_retention", "Retention cost", "money",
+       [](const R&, const Run& r) { return r.cost_retention; }},
+      {"profit", "Profit", "money", [](const R&, const Run& r) { return profit(r); }, false,
+       may_be_negative},
+      {"clv", "CLV (net revenue per purchaser)", "money",
+       [](const R&, const Run& r) { return ratio(net_revenue(r), d(r.purchasers)); }, may_be_undefined,
+       may_be_negative},
+      {"cac", "CAC (acquisition cost per purchaser)", "money",
+       [](const R&, const Run& r) { return ratio(r.cost_acquisition, d(r.purchasers)); }, may_be_undefined},
+      {"retention_cost_per_purchaser", "Retention cost per purchaser", "money",
+       [](const R&, const Run& r) { return ratio(r.cost_retention, d(r.purchasers)); }, may_be_undefined},
+      {"profit_per_purchaser", "Profit per purchaser", "money",
+       [](const R&, const Run& r) { return ratio(profit(r), d(r.purchasers)); }, may_be_undefined, may_be_negative},
       {"time_to_first_purchase_mean", "Time to first purchase, mean", "days",
-       [](const R&, const Run& r) { return r.first_purchase_days_mean; }},
+       [](const R&, const Run& r) { return r.purchasers == 0 ? undefined : r.first_purchase_days_mean; },
+       may_be_undefined},
       {"time_to_first_purchase_p50", "Time to first purchase, median", "days",
-       [](const R&, const Run& r) { return r.first_purchase_days_p50; }},
+       [](const R&, const Run& r) { return r.purchasers == 0 ? undefined : r.first_purchase_days_p50; },
+       may_be_undefined},
       {"time_to_first_purchase_p90", "Time to first purchase, 90th pct", "days",
-       [](const R&, const Run& r) { return r.first_purchase_days_p90; }},
+       [](const R&, const Run& r) { return r.purchasers == 0 ? undefined : r.first_purchase_days_p90; },
+       may_be_undefined},
       {"journey_days_mean", "Journey length, mean", "days",
-       [](const R&, const Run& r) { return r.journey_days_mean; }},
-      {"public_rating", "Public rating (final)", "", [](const R&, const Run& r) { return r.final_public_rating; }},
+       [](const R&, const Run& r) { return r.finished == 0 ? undefined : r.journey_days_mean; }, may_be_undefined},
+      // NaN without reviews: such a scenario has no public rating.
+      {"public_rating", "Public rating (final)", "", [](const R&, const Run& r) { return r.final_public_rating; },
+       may_be_undefined},
       {"active_advocates", "Active advocates (final)", "count",
        [](const R&, const Run& r) { return d(r.final_active_advocates); }},
       {"reviews", "Reviews posted", "count", [](const R&, const Run& r) { return d(r.reviews); }},
@@ -80,7 +106,10 @@ Interval confidence_interval(const std::vector<double>& values) {
   const std::size_t n = values.size();
   if (n == 0) return out;
   double sum = 0.0;
-  for (double v : values) sum += v;
+  for (double v : values) {
+    if (std::isnan(v)) return Interval{undefined, {}, {}};  // undefined in a replication: undefined overall
+    sum += v;
+  }
   out.mean = sum / static_cast<double>(n);
   if (n < 2) return out;
   double squares = 0.0;  // two-pass: stable when values are large and close together
@@ -96,8 +125,9 @@ Interval confidence_interval(const std::vector<double>& values) {
 // A t-interval can reach past what a metric can be (a rate below 0 with few
 // replications); its bounds are clipped to the metric's range.
 namespace statistics_detail {
-void clip_to_range(Interval& value, const std::string& unit) {
-  double low = 0.0, high = std::numeric_limits<double>::infinity();
+void clip_to_range(Interval& value, const std::string& unit, bool may_be_negative) {
+  double low = may_be_negative ? -std::numeric_limits<double>::infinity() : 0.0;
+  double high = std::numeric_limits<double>::infinity();
   if (unit == "%" || unit.empty()) high = 1.0;  // rates; satisfaction and rating in [0, 1]
   if (unit == "score") low = -100.0, high = 100.0;
   if (value.low) value.low = std::clamp(*value.low, low, high);
@@ -109,7 +139,7 @@ std::vector<Metric> summarize(const Results& results) {
   std::vector<Metric> metrics;
   for (const MetricDefinition& definition : headline_metrics()) {
     Interval value = confidence_interval(metric_values(results, definition));
-    statistics_detail::clip_to_range(value, definition.unit);
+    statistics_detail::clip_to_range(value, definition.unit, definition.may_be_negative);
     metrics.push_back(Metric{definition.key, definition.label, definition.unit, value});
   }
   return metrics;
