@@ -24,7 +24,12 @@ struct ExactAnalysis {
   double expected_purchases = 0.0;          // per aware customer
   double expected_journey_days = 0.0;       // mean time from awareness to leaving
   double expected_cost = 0.0;               // per aware customer
-  double expected_revenue = 0.0;            // per aware customer
+  double expected_revenue = 0.0;            // per aware customer, gross
+  double expected_refunds = 0.0;            // per aware customer
+  // Expected net revenue per purchaser over the whole relationship (journeys
+  // run to completion, no horizon): E[net revenue] / P(purchase). NaN when
+  // nobody can purchase.
+  double lifetime_value = 0.0;
   double expected_aware = 0.0;              // expected customers made aware by the horizon
 };
 

@@ -19,6 +19,10 @@ struct RunOptions {
   std::optional<std::uint64_t> market_size;  // overrides market.size
   std::uint32_t replications = 1;
   std::uint32_t max_events_per_customer = 1'000'000;  // beyond it a journey is truncated
+  // After the horizon, purchasers still travelling continue to the end of
+  // their journeys with shared influences frozen at their final values, so
+  // RunResult::lifetime_net_revenue (and lifetime_value) can be reported.
+  bool run_off = false;
   // Called from the driving thread with the fraction done (0..1).
   std::function<void(double)> progress;
 };

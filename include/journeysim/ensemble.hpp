@@ -31,6 +31,7 @@ struct RunPlan {
   std::uint32_t first_replication = 0;
   std::uint32_t replications = 1;
   std::uint32_t max_events_per_customer = 1'000'000;
+  bool run_off = false;  // run purchasers' journeys off past the horizon (lifetime value)
 };
 
 // A plan from a scenario and run options (seed and market size default to the scenario's).

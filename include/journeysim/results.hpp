@@ -93,6 +93,14 @@ struct RunResult {
   std::vector<SegmentTally> segments;               // [segment]
   DailySeries series;
 
+  // With run-off (Results::run_off): the journeys of those who had purchased
+  // by the horizon, continued until they end with shared influences frozen
+  // at their final values. Their net revenue over the whole relationship
+  // (before and after the horizon), and how many run-off journeys hit the
+  // event cap.
+  double lifetime_net_revenue = 0.0;
+  std::uint64_t run_off_truncated = 0;
+
   double wall_seconds = 0.0;  // simulation only
 };
 
@@ -119,6 +127,12 @@ struct Results {
   std::vector<std::string> entries;  // "initial", "channel:<via>" per channel, "word_of_mouth"
   std::vector<RunResult> runs;  // one per replication
   double wall_seconds = 0.0;    // all replications, simulation only
+  bool run_off = false;         // purchasers' journeys were run off past the horizon
+
+  // Provenance a result file keeps: how it was made.
+  std::string command_line;     // as typed, arguments quoted where needed; "" when run from code
+  std::string created_utc;      // ISO 8601, e.g. 2026-11-23T18:30:00Z
+  std::string git_commit;       // of the build, when known
 
   std::uint64_t total_events() const;
   double events_per_second() const;

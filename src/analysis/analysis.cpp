@@ -1,3 +1,4 @@
+#include <limits>
 #include <cmath>
 #include <vector>
 
@@ -146,7 +147,11 @@ ExactAnalysis analyze(const Scenario& scenario) {
       analysis.expected_purchases += visits[k];
       analysis.expected_revenue += visits[k] * *tp.purchase_revenue;
     }
+    if (tp.refund_amount) analysis.expected_refunds += visits[k] * *tp.refund_amount;
   }
+  analysis.lifetime_value = conversion > 0.0
+                                ? (analysis.expected_revenue - analysis.expected_refunds) / conversion
+                                : std::numeric_limits<double>::quiet_NaN();
   return analysis;
 }
 

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include <fmt/format.h>
@@ -20,6 +21,9 @@ nlohmann::json analysis_to_json(const Scenario& scenario, const ExactAnalysis& a
           {"expected_journey_days", analysis.expected_journey_days},
           {"expected_cost", analysis.expected_cost},
           {"expected_revenue", analysis.expected_revenue},
+          {"expected_refunds", analysis.expected_refunds},
+          {"lifetime_value", std::isfinite(analysis.lifetime_value) ? nlohmann::json(analysis.lifetime_value)
+                                                                     : nlohmann::json(nullptr)},
           {"expected_aware", analysis.expected_aware},
           {"touchpoints", std::move(touchpoints)}};
 }
@@ -35,7 +39,12 @@ std::string analysis_to_table(const Scenario& scenario, const ExactAnalysis& ana
   out += fmt::format("    purchases               {:10.4f}\n", analysis.expected_purchases);
   out += fmt::format("    journey days            {:10.4f}\n", analysis.expected_journey_days);
   out += fmt::format("    cost                    {:10.4f}\n", analysis.expected_cost);
-  out += fmt::format("    revenue                 {:10.4f}\n\n", analysis.expected_revenue);
+  out += fmt::format("    revenue (gross)         {:10.4f}\n", analysis.expected_revenue);
+  out += fmt::format("    refunds                 {:10.4f}\n", analysis.expected_refunds);
+  out += "  per purchaser, over the whole relationship:\n";
+  out += std::isfinite(analysis.lifetime_value)
+             ? fmt::format("    lifetime value (net)    {:10.4f}\n\n", analysis.lifetime_value)
+             : std::string("    lifetime value (net)           n/a (nobody can purchase)\n\n");
 
   size_t name_width = std::string("touchpoint").size();
   for (const Touchpoint& tp : scenario.touchpoints) name_width = std::max(name_width, tp.name.size());

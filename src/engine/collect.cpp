@@ -188,6 +188,26 @@ RunResult Replication::collect() const {
     result.satisfaction_count += segment.satisfaction_count;
   }
   result.passives = result.purchasers - result.promoters - result.detractors;
+
+  // Run-off: the money purchasers bring after the horizon, from exact counts.
+  if (settings_.run_off) {
+    double after_horizon = 0.0;
+    for (const RunOffTally& tally : run_off_tallies_) result.run_off_truncated += tally.truncated;
+    for (std::uint32_t s = 0; s < segments; ++s) {
+      for (std::uint32_t t = 0; t < touchpoints_; ++t) {
+        const std::size_t cell = std::size_t{s} * touchpoints_ + t;
+        std::uint64_t purchases = 0, refunds = 0;
+        for (const RunOffTally& tally : run_off_tallies_) {
+          purchases += tally.purchases[cell];
+          refunds += tally.refunds[cell];
+        }
+        const Touchpoint& touchpoint = scenario_.touchpoints[t];
+        after_horizon += static_cast<double>(purchases) * touchpoint.purchase_revenue.value_or(0.0) -
+                         static_cast<double>(refunds) * touchpoint.refund_amount.value_or(0.0);
+      }
+    }
+    result.lifetime_net_revenue = result.revenue - result.refunds + after_horizon;
+  }
   result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
   if (!delays.empty()) {
     result.first_purchase_days_mean = delay_sum / static_cast<double>(delays.size());

@@ -79,6 +79,7 @@ RunPlan plan_for(Scenario scenario, const RunOptions& options) {
   plan.market_size = options.market_size.value_or(scenario.market_size);
   plan.replications = options.replications;
   plan.max_events_per_customer = options.max_events_per_customer;
+  plan.run_off = options.run_off;
   plan.scenario = std::move(scenario);
   return plan;
 }
@@ -129,11 +130,13 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
 
   Results results = describe(plan, model);
   results.threads = threads();
+  results.run_off = plan.run_off;
   engine::CustomerStore& store = state_->store_for(plan.market_size);
   for (std::uint32_t k = 0; k < plan.replications; ++k) {
     const std::uint32_t replication = plan.first_replication + k;
     const auto started = std::chrono::steady_clock::now();
-    engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer};
+    engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer,
+                                         plan.run_off};
     RunResult result;
     state_->arena.execute([&] {
       engine::Replication run(scenario, model, store, settings);

@@ -65,6 +65,7 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
                  std::max(1.0, std::ceil(scenario.horizon_days / scenario.step_days - 1e-9))),
              static_cast<std::uint32_t>(std::max(1.0, std::ceil(scenario.horizon_days)))},
       tallies_([this] { return Tally(shape_); }),
+      run_off_tallies_([this] { return RunOffTally(shape_); }),
       horizon_(scenario.horizon_days),
       step_days_(scenario.step_days),
       steps_(shape_.steps),

@@ -22,6 +22,7 @@ struct ReplicationSettings {
   std::uint64_t market_size = 0;
   std::uint32_t replication = 0;
   std::uint32_t max_events_per_customer = 1'000'000;
+  bool run_off = false;  // continue purchasers' journeys past the horizon (run_off.cpp)
 };
 
 class Replication {
@@ -60,6 +61,10 @@ class Replication {
   const Activation& activation_of(std::uint32_t id) const;
   void advance(std::uint32_t id, Tally& tally);
   void record_advocate(double until, std::uint32_t day, Tally& tally) const;
+  // After the horizon: purchasers still travelling continue to the end of
+  // their journeys with shared influences frozen; only money is counted.
+  void run_off();
+  void run_off_customer(std::uint32_t id, RunOffTally& tally) const;
   void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, DrawStream& draws,
              Tally& tally);
   double dwell(const NodeTable& node, DrawStream& draws) const;
@@ -76,6 +81,7 @@ class Replication {
   ReplicationSettings settings_;
   TallyShape shape_;
   oneapi::tbb::enumerable_thread_specific<Tally> tallies_;
+  oneapi::tbb::enumerable_thread_specific<RunOffTally> run_off_tallies_;
 
   double horizon_ = 0.0;
   double step_days_ = 1.0;
@@ -123,6 +129,7 @@ RunResult Replication::run(OnStep&& on_step) {
     advance_step(step);
     on_step(step, steps_);
   }
+  if (settings_.run_off) run_off();
   return collect();
 }
 

@@ -85,4 +85,15 @@ struct Tally {
   StepCalendar waiting;
 };
 
+// Money made after the horizon by purchasers' run-off journeys.
+struct RunOffTally {
+  explicit RunOffTally(const TallyShape& shape)
+      : purchases(std::size_t{shape.segments} * shape.touchpoints),
+        refunds(std::size_t{shape.segments} * shape.touchpoints) {}
+
+  Counters purchases;  // [segment × touchpoint]
+  Counters refunds;    // [segment × touchpoint]
+  std::uint64_t truncated = 0;
+};
+
 }  // namespace journeysim::engine

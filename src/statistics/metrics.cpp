@@ -59,6 +59,12 @@ const std::vector<MetricDefinition>& headline_metrics() {
       {"clv", "CLV (net revenue per purchaser)", "money",
        [](const R&, const Run& r) { return ratio(net_revenue(r), d(r.purchasers)); }, may_be_undefined,
        may_be_negative},
+      // The whole relationship, not just the horizon: only known with run-off.
+      {"lifetime_value", "Lifetime value (net per purchaser, --run-off)", "money",
+       [](const R& res, const Run& r) {
+         return res.run_off ? ratio(r.lifetime_net_revenue, d(r.purchasers)) : undefined;
+       },
+       may_be_undefined, may_be_negative},
       {"cac", "CAC (acquisition cost per purchaser)", "money",
        [](const R&, const Run& r) { return ratio(r.cost_acquisition, d(r.purchasers)); }, may_be_undefined},
       {"retention_cost_per_purchaser", "Retention cost per purchaser", "money",
