@@ -38,6 +38,15 @@ std::unique_ptr<Command> run_command(CLI::App& app);
 std::unique_ptr<Command> compare_command(CLI::App& app);
 std::unique_ptr<Command> sweep_command(CLI::App& app);
 
+// The command line as typed, for the provenance result files keep: main sets
+// it from argv; arguments are quoted for a POSIX shell where they need it.
+void set_command_line(int argc, const char* const* argv);
+const std::string& command_line();
+
+// Fills a result's provenance: command_line(), created_utc = now (call it
+// when the run has finished) and git_commit = the commit of this build.
+void stamp(journeysim::Results& results);
+
 // Diagnostics on stderr in file order, each once; warnings unless quiet.
 void print_diagnostics(const journeysim::Diagnostics& diagnostics, bool quiet);
 

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <tuple>
 
@@ -15,6 +17,45 @@
 namespace cli {
 
 using journeysim::Diagnostics;
+
+namespace {
+
+std::string& stored_command_line() {
+  static std::string text;
+  return text;
+}
+
+// `argument` as a POSIX shell reads it back: as is when it only has safe
+// characters, else in single quotes (a quote inside as '\'').
+std::string shell_quoted(const std::string& argument) {
+  const bool safe = !argument.empty() && std::all_of(argument.begin(), argument.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_-+=@%:,./").find(c) != std::string_view::npos;
+  });
+  if (safe) return argument;
+  std::string out = "'";
+  for (char c : argument) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace
+
+void set_command_line(int argc, const char* const* argv) {
+  std::string text;
+  for (int i = 0; i < argc; ++i) {
+    if (i > 0) text += ' ';
+    text += shell_quoted(argv[i] != nullptr ? argv[i] : "");
+  }
+  stored_command_line() = std::move(text);
+}
+
+const std::string& command_line() { return stored_command_line(); }
+
+void stamp(journeysim::Results& results) {
+  results.command_line = command_line();
+  results.created_utc = journeysim::utc_now();
+  results.git_commit = journeysim::build_git_commit();
+}
 
 void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
   // In file order, so a long list reads top to bottom alongside the file; once
@@ -106,7 +147,8 @@ void SimulationOptions::add_to(CLI::App& command, std::uint32_t default_replicat
   command.add_option("--max-events", max_events,
                      "Per-customer event cap (default 1000000); journeys hitting it are reported as truncated")
       ->check(CLI::PositiveNumber);
-  command.add_flag("--quiet,-q", quiet, "No warnings, no progress bar (results are still printed)");
+  command.add_flag("--quiet,-q", quiet,
+                   "No warnings and no progress bar; errors and results are still printed, --out still written");
 }
 
 journeysim::RunOptions SimulationOptions::run_options() const {

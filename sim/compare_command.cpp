@@ -79,6 +79,12 @@ class CompareCommand : public Command {
       else comparison.arms.push_back(std::move(results));
     }
     progress.finish();
+    stamp(comparison.baseline);
+    for (journeysim::Results& arm : comparison.arms) {  // one comparison, one provenance
+      arm.command_line = comparison.baseline.command_line;
+      arm.created_utc = comparison.baseline.created_utc;
+      arm.git_commit = comparison.baseline.git_commit;
+    }
     if (!out_.empty()) journeysim::write_comparison_hdf5(comparison, out_);
     if (json_) std::cout << json_text(journeysim::comparison_to_json(comparison)) << '\n';
     else std::cout << journeysim::comparison_to_table(comparison);

@@ -19,7 +19,7 @@ class ValidateCommand : public Command {
     subcommand_->add_option("file", source_.file, "Scenario YAML")->required();
     subcommand_->add_option("--strategies", source_.strategies_files,
                             "Also check the strategies in this file (top level `strategies:`); repeatable");
-    subcommand_->add_flag("--quiet,-q", quiet_, "Print errors only, not warnings");
+    subcommand_->add_flag("--quiet,-q", quiet_, "No warnings; errors and results are still printed");
   }
 
   int run() override {

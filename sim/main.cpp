@@ -6,6 +6,7 @@
 #include "journeysim/errors.hpp"
 
 int main(int argc, char** argv) {
+  cli::set_command_line(argc, argv);
   CLI::App app{"journeysim — discrete-event customer-journey simulator.\n"
                "A YAML scenario describes touchpoints, transitions, reviews and word of mouth;\n"
                "journeysim predicts conversion, advocacy, NPS, revenue, CLV and CAC,\n"

@@ -32,9 +32,10 @@ class RunCommand : public Command {
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
     journeysim::RunOptions options = options_.run_options();
     options.run_off = run_off_;
-    const journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options),
-                                                   [&progress](double fraction) { progress.update(fraction); });
+    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options),
+                                             [&progress](double fraction) { progress.update(fraction); });
     progress.finish();
+    stamp(results);  // one provenance for the file and the JSON
     if (!out_.empty()) journeysim::write_results_hdf5(results, out_);
     if (json_) std::cout << json_text(journeysim::results_to_json(results)) << '\n';
     else std::cout << journeysim::results_to_table(results);

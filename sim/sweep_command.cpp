@@ -2,6 +2,7 @@
 // and write every point's metrics and daily series to one HDF5 file.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -89,6 +90,7 @@ class SweepCommand : public Command {
     job.output_path = out_;
     job.resume = resume_;
     job.snapshot_seconds = snapshot_seconds_;
+    job.command_line = command_line();
 
     options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
@@ -237,8 +239,11 @@ class SweepCommand : public Command {
       std::vector<std::string> row{std::to_string(p)};
       for (std::size_t a = 0; a < data.parameters.size(); ++a)
         row.push_back(fmt::format("{}", data.parameter_values[p * data.parameters.size() + a]));
-      for (const Column& column : columns)
-        row.push_back(data.done[p] ? column.show((*column.summary)[p * 3]) : "-");
+      for (const Column& column : columns) {
+        // Not run yet: "-"; an undefined mean (NaN: without purchasers there is no NPS): "n/a", as in every table.
+        const double mean = (*column.summary)[p * 3];
+        row.push_back(!data.done[p] ? "-" : std::isnan(mean) ? "n/a" : column.show(mean));
+      }
       rows.push_back(std::move(row));
     }
     std::vector<std::size_t> widths(rows[0].size(), 0);

@@ -113,6 +113,8 @@ inline void expect_same_run(const RunResult& a, const RunResult& b) {
   EXPECT_EQ(s.active_advocates, t.active_advocates);
   ASSERT_EQ(s.public_rating.size(), t.public_rating.size());
   for (std::size_t d = 0; d < s.public_rating.size(); ++d) EXPECT_SAME_DOUBLE(s.public_rating[d], t.public_rating[d]);
+  EXPECT_SAME_DOUBLE(a.lifetime_net_revenue, b.lifetime_net_revenue);
+  EXPECT_EQ(a.run_off_truncated, b.run_off_truncated);
   EXPECT_SAME_DOUBLE(a.wall_seconds, b.wall_seconds);
 }
 
@@ -143,6 +145,10 @@ inline void expect_same_results(const Results& a, const Results& b) {
   }
   EXPECT_EQ(a.entries, b.entries);
   EXPECT_SAME_DOUBLE(a.wall_seconds, b.wall_seconds);
+  EXPECT_EQ(a.run_off, b.run_off);
+  EXPECT_EQ(a.command_line, b.command_line);
+  EXPECT_EQ(a.created_utc, b.created_utc);
+  EXPECT_EQ(a.git_commit, b.git_commit);
   ASSERT_EQ(a.runs.size(), b.runs.size());
   for (std::size_t r = 0; r < a.runs.size(); ++r) expect_same_run(a.runs[r], b.runs[r]);
 
@@ -286,17 +292,23 @@ class Hdf5RoundTrip : public io_testing::IoFiles {
     expect_same_files(first, second);
   }
 
-  // A Results with provenance filled in (make_results leaves it empty).
+  // A Results with provenance and run-off filled in (make_results leaves them empty).
   static Results with_provenance(Results results) {
     results.label = "fix_support+référence ✓";
     results.strategies = {"fix_support", "referral_programme"};
     results.edits = {"scale touchpoints.support.experience.mean by 1.4",
                      "set word_of_mouth.rate = 0.4"};
     results.entries = {"initial", "channel:search", "channel:social_ad", "word_of_mouth"};
+    results.run_off = true;
+    results.command_line = "journeysim run 'my scenario.yaml' --run-off -r 3";
+    results.created_utc = "2026-11-23T18:30:00Z";
+    results.git_commit = "812e40d";
     for (std::size_t r = 0; r < results.runs.size(); ++r) {
       results.runs[r].entry_dropoffs = {r, 0, 2 * r + 1, 0};
       results.runs[r].journey_days_variance = 0.25 * static_cast<double>(r + 1);
       results.runs[r].wall_seconds = 0.125 * static_cast<double>(r + 3);
+      results.runs[r].lifetime_net_revenue = 1234.5 * static_cast<double>(r + 1);
+      results.runs[r].run_off_truncated = r;
     }
     return results;
   }

@@ -67,6 +67,7 @@ inline Results make_results(std::size_t replications) {
     run.events = 1000 * k;
     run.revenue = 960.0 * static_cast<double>(k);
     run.refunds = 48.0 * static_cast<double>(k);
+    run.lifetime_net_revenue = 1.5 * (run.revenue - run.refunds);  // as if run off past the horizon
     run.cost = 150.5 * static_cast<double>(k);
     run.cost_acquisition = 120.5 * static_cast<double>(k);
     run.cost_retention = 30.0 * static_cast<double>(k);
@@ -100,6 +101,7 @@ inline Results make_results(std::size_t replications) {
     res.runs.push_back(run);
   }
   res.wall_seconds = 0.5 * static_cast<double>(replications);
+  res.run_off = true;
   return res;
 }
 

@@ -21,9 +21,9 @@ using nlohmann::json;
 
 namespace {
 
-// Timing and thread counts differ between runs; everything else must not.
+// Timing, thread counts and provenance (command line, time) differ between runs; everything else must not.
 void drop_timing(json& run) {
-  for (const char* key : {"wall_seconds", "events_per_s", "threads"}) run.erase(key);
+  for (const char* key : {"wall_seconds", "events_per_s", "threads", "command_line", "created_utc"}) run.erase(key);
   for (auto& replication : run["runs"]) replication.erase("wall_seconds");
 }
 
@@ -81,6 +81,8 @@ TEST(CliCompare, OneAndTwoThreadsGiveTheSameComparison) {
   drop_timing(jb["baseline"]);
   for (auto& [name, arm] : ja["strategies"].items()) drop_timing(arm["result"]);
   for (auto& [name, arm] : jb["strategies"].items()) drop_timing(arm["result"]);
+  for (json* j : {&ja, &jb})
+    for (const char* key : {"command_line", "created_utc"}) j->erase(key);
   EXPECT_EQ(ja, jb);
 }
 

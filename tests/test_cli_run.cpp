@@ -39,9 +39,11 @@ json run_json(const std::string& file, const std::vector<std::string>& extra = {
   return r.exit_code == 0 ? parse_json(r) : json(nullptr);
 }
 
-// The same results with the keys that measure time (or the thread count) removed.
+// The same results with the keys that measure time (or the thread count) and
+// the provenance of the run (its command line and time) removed.
 json without_timing(json results) {
-  for (const char* key : {"wall_seconds", "events_per_s", "threads"}) results.erase(key);
+  for (const char* key : {"wall_seconds", "events_per_s", "threads", "command_line", "created_utc"})
+    results.erase(key);
   if (results.contains("runs"))
     for (auto& run : results["runs"]) run.erase("wall_seconds");
   return results;

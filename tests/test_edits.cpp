@@ -73,7 +73,8 @@ TEST(Edits, AddAppendsAListItemCalledByThePath) {
     - {add: awareness.channels.email, value: {via: website, rate: 0.001}}
 )"));
   EXPECT_FALSE(base.scenario);
-  EXPECT_ERROR(base, 64, 13, "would add a list item, but the value is not called 'email'");
+  EXPECT_ERROR(base, 64, 13,
+               "would add a list item, but the value is not called 'email'; give it `via: email` as the other items");
   Loaded good = load(example_with(R"(  email:
     - {add: awareness.channels.loyalty_email, value: {via: loyalty_email, rate: 0.001}}
 )"));

@@ -1,9 +1,11 @@
 // Writers (src/io), part 1: summary statistics and their intervals, the JSON
 // layout scripts depend on, and the terminal table. Results are built in code
 // (io_test_support.hpp): no engine needed. Files: test_io_files.cpp.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -65,7 +67,7 @@ TEST(IoSummary, MetricsInDisplayOrder) {
   const std::vector<std::string> expected = {
       "aware", "purchasers", "conversion_rate", "market_penetration", "advocates",
       "advocacy_rate", "nps", "mean_satisfaction", "purchases", "revenue", "refunds", "net_revenue", "cost",
-      "cost_acquisition", "cost_retention", "profit", "clv", "cac", "retention_cost_per_purchaser",
+      "cost_acquisition", "cost_retention", "profit", "clv", "lifetime_value", "cac", "retention_cost_per_purchaser",
       "profit_per_purchaser",
       "time_to_first_purchase_mean", "time_to_first_purchase_p50", "time_to_first_purchase_p90",
       "journey_days_mean", "public_rating", "active_advocates", "reviews", "in_progress",
@@ -393,4 +395,57 @@ TEST(IoTable, OneSegmentHasNoBreakdown) {
   res.segments = {"everyone"};
   for (RunResult& run : res.runs) run.segments.resize(1);
   EXPECT_EQ(journeysim::results_to_table(res).find("Segments"), std::string::npos);
+}
+
+TEST(IoJson, ProvenanceAndRunOff) {
+  Results results = make_results(2);
+  results.run_off = false;
+  const nlohmann::json plain = journeysim::results_to_json(results);
+  EXPECT_EQ(plain.at("run_off"), false);
+  EXPECT_EQ(plain.at("command_line"), "");  // run from code
+  results.run_off = true;
+  results.command_line = "journeysim run s.yaml --run-off";
+  results.created_utc = "2026-11-23T18:30:00Z";
+  results.git_commit = "812e40d";
+  const nlohmann::json j = journeysim::results_to_json(results);
+  EXPECT_EQ(j.at("run_off"), true);
+  EXPECT_EQ(j.at("command_line"), "journeysim run s.yaml --run-off");
+  EXPECT_EQ(j.at("created_utc"), "2026-11-23T18:30:00Z");
+  EXPECT_EQ(j.at("git_commit"), "812e40d");
+}
+
+TEST(IoTable, NotesJourneysStoppedByTheEventCap) {
+  // The note is wrapped: compare with its line breaks as spaces.
+  const auto table_of = [](const Results& results) {
+    std::string text = journeysim::results_to_table(results);
+    std::replace(text.begin(), text.end(), '\n', ' ');
+    return text;
+  };
+  Results results = make_results(2);
+  EXPECT_EQ(table_of(results).find("Note:"), std::string::npos);
+  results.runs[0].truncated = 3;
+  results.runs[1].truncated = 2;
+  const std::string table = table_of(results);
+  EXPECT_NE(table.find("Note: 5 journeys in all (2.5 per replication on average) hit the per-customer event cap "
+                       "and were stopped: their later events were not simulated"),
+            std::string::npos)
+      << journeysim::results_to_table(results);
+  EXPECT_NE(table.find("Raise the cap with --max-events N (default 1,000,000"), std::string::npos) << table;
+  // Under the metrics, before the touchpoints.
+  EXPECT_LT(table.find("Truncated (event cap)"), table.find("Note: 5 journeys"));
+  EXPECT_LT(table.find("Note: 5 journeys"), table.find("Touchpoints"));
+  std::istringstream text(journeysim::results_to_table(results));
+  bool in_note = false;
+  for (std::string line; std::getline(text, line);) {
+    in_note = line.starts_with("Note:") || (in_note && !line.empty());
+    if (in_note) EXPECT_LE(line.size(), 100u) << line;
+  }
+  Results one = make_results(1);
+  one.runs[0].truncated = 1;
+  EXPECT_NE(table_of(one).find("Note: 1 journey hit"), std::string::npos);
+  one.runs[0].truncated = 0;
+  one.runs[0].run_off_truncated = 4;
+  EXPECT_NE(table_of(one).find("Note: 4 journeys of the run-off past the horizon hit the event cap"),
+            std::string::npos)
+      << journeysim::results_to_table(one);
 }

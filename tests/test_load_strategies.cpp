@@ -262,7 +262,8 @@ TEST(LoadStrategy, UnknownStrategyNamesListTheAvailableOnes) {
   ASSERT_EQ(diagnostics.all().size(), 1u);
   EXPECT_EQ(diagnostics.all()[0].format(),
             "s.yaml: error: there is no strategy 'fix_suport' in scenario 'ecosystem-demo'; did you mean "
-            "'fix_support'? the strategies are referral_programme, fix_support and drop_social");
+            "'fix_support'? the strategies are referral_programme, fix_support and drop_social (strategies written "
+            "in another file are loaded with --strategies FILE)");
   Diagnostics none;
   Loaded plain = load(kBase);
   ASSERT_TRUE(plain.scenario);

@@ -43,7 +43,8 @@ strategies:
 )";
 
 const std::vector<std::string> kOverPurchasers = {
-    "advocacy_rate", "nps", "mean_satisfaction", "clv", "cac", "retention_cost_per_purchaser", "profit_per_purchaser",
+    "advocacy_rate", "nps", "mean_satisfaction", "clv", "lifetime_value", "cac", "retention_cost_per_purchaser",
+    "profit_per_purchaser",
     "time_to_first_purchase_mean", "time_to_first_purchase_p50", "time_to_first_purchase_p90"};
 
 const Interval& summary_of(const std::vector<Metric>& metrics, const std::string& key) {

@@ -26,9 +26,10 @@ struct Comparison {
   }
 };
 
-// {"baseline": <run JSON>, "pairing": "paired"|"unpaired",
+// {"baseline": <run JSON>, "pairing": "paired"|"unpaired", "replications": R,
 //  "strategies": {NAME: {"result": <run JSON>, "delta": {METRIC: {"mean", "ci95": [lo, hi]}},
-//                        "relative": {…}, "significant": {METRIC: bool}}}}
+//                        "relative": {…}, "significant": {METRIC: bool}}},
+//  "command_line", "created_utc", "git_commit": the baseline's provenance}
 nlohmann::json comparison_to_json(const Comparison& comparison);
 // One table per arm: metric | baseline | arm | Δ (95% CI) | Δ% | * where the CI excludes 0.
 std::string comparison_to_table(const Comparison& comparison);

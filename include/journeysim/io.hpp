@@ -44,4 +44,11 @@ void write_text_atomically(const std::string& path, const std::string& text);
 // and it is not itself a directory. Lets a caller fail before a long run.
 void check_output_path(const std::string& path);
 
+// Provenance (Results::git_commit, created_utc; the same attributes of sweep
+// files): the commit this program was built from (`git rev-parse --short
+// HEAD` when CMake configured the build; "unknown" outside a git checkout),
+// and the time now in UTC as ISO 8601, e.g. "2026-11-23T18:30:00Z".
+std::string build_git_commit();
+std::string utc_now();
+
 }  // namespace journeysim

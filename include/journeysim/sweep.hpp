@@ -38,6 +38,8 @@ struct SweepJob {
   // takes long stretches the interval so writing stays a small share of the time.
   // 0: a snapshot after every point (for tests).
   double snapshot_seconds = 2.0;
+  // Provenance the file keeps (root attribute command_line): how the sweep was started.
+  std::string command_line;
   // Called from the calling thread during each point with the fraction of it done.
   std::function<void(std::size_t point, double fraction)> point_progress;
 };
@@ -74,6 +76,11 @@ struct SweepData {
   std::vector<std::uint8_t> done;                     // [points]
   std::vector<std::string> strategies;                // applied to every point, in order
   std::string fingerprint;                            // of the job (resume checks it)
+  // Provenance (root attributes; "" / 0 in files written before them): the
+  // command that ran the sweep, when this file was written (ISO 8601 UTC),
+  // the commit of the build, and the engine's worker threads.
+  std::string command_line, created_utc, git_commit;
+  std::uint32_t threads = 0;
 };
 // Throws InputError when `path` is not a sweep file (or is damaged).
 SweepData read_sweep_hdf5(const std::string& path);

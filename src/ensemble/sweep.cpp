@@ -185,6 +185,8 @@ SweepData empty_data(const SweepJob& job, const SweepPoints& points, std::size_t
   data.series.assign(data.series_names.size(), std::vector<double>(points.count * days, nan));
   data.done.assign(points.count, 0);
   data.strategies = job.plan.strategies;
+  data.command_line = job.command_line;
+  data.git_commit = build_git_commit();
   return data;
 }
 
@@ -349,8 +351,15 @@ Journal open_output(const SweepJob& job, SweepData& data, std::uint64_t fingerpr
   }
   if (!journal) journal.emplace(Journal::create(journal_path, fingerprint));
   resumed = static_cast<std::size_t>(std::count(data.done.begin(), data.done.end(), std::uint8_t{1}));
+  data.created_utc = utc_now();
   sweep_detail::write_sweep_file(data, output);
   return std::move(*journal);
+}
+
+// The file as `data` is now, stamped with the time it is written.
+void write_snapshot(SweepData& data, const std::string& path) {
+  data.created_utc = utc_now();
+  sweep_detail::write_sweep_file(data, path);
 }
 
 double seconds_since(Clock::time_point start) {
@@ -381,6 +390,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
   check_output_path(job.output_path);
 
   SweepData data = empty_data(job, points, days, channels);
+  data.threads = engine.threads();
   const std::uint64_t job_fingerprint = fingerprint(job, data);
   data.fingerprint = fmt::format("{:016x}", job_fingerprint);
   Journal journal = open_output(job, data, job_fingerprint, outcome.resumed);
@@ -423,7 +433,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
     unsaved = true;
     if (seconds_since(last_snapshot) >= snapshot_interval) {
       const auto writing = Clock::now();
-      sweep_detail::write_sweep_file(data, job.output_path);
+      write_snapshot(data, job.output_path);
       // A slow snapshot (a big sweep) is written less often: at most ~10% of the time
       // (unless asked for one after every point).
       if (job.snapshot_seconds > 0) snapshot_interval = std::max(job.snapshot_seconds, 10.0 * seconds_since(writing));
@@ -432,7 +442,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
     }
     if (on_point) on_point(outcome.resumed + outcome.ran, points.count);
   }
-  if (unsaved) sweep_detail::write_sweep_file(data, job.output_path);
+  if (unsaved) write_snapshot(data, job.output_path);
   journal.remove();
   outcome.wall_seconds = seconds_since(started);
   return outcome;

@@ -3,7 +3,12 @@
 //   /                attributes: format ("journeysim-sweep/1"), version, scenario_name,
 //                    scenario_text (the base scenario as written), plan_text, seed,
 //                    replications, market_size; also strategies[n] (applied to every
-//                    point, in order) and fingerprint (of the job, for --resume)
+//                    point, in order), fingerprint (of the job, for --resume), and
+//                    provenance: threads, command_line, created_utc (when the file was
+//                    written), git_commit
+// Every dataset has `dims` (["point", "replication"], …) and `unit`; metrics also
+// label and display_unit (the table's: "%" for a fraction shown as a percentage),
+// series `kind` (a count within a day, or a value at its end), summary `statistics`.
 //   /parameters      float64 [points, params], attribute names[params] = parameter paths
 //   /metrics/<key>   float64 [points, replications], NaN where not yet run, or where the
 //                    metric is undefined (no purchasers: a CAC, …)
@@ -15,13 +20,15 @@
 //                    name is a subgroup (/series/newly_aware_by_channel/search); the
 //                    group's attribute names = names in order
 //   /done            uint8 [points]
-// Nothing here depends on timing, so two sweeps of the same job give equal datasets.
+// No dataset depends on timing, so two sweeps of the same job give equal datasets
+// (attributes such as created_utc and threads may differ).
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <H5Cpp.h>
@@ -103,6 +110,20 @@ H5::DataSet doubles_dataset(H5::Group& group, const std::string& name, const std
                                             H5::DSetAccPropList::DEFAULT, link_properties());
   if (!values.empty()) dataset.write(values.data(), H5::PredType::NATIVE_DOUBLE);
   return dataset;
+}
+
+// The `dims` and `unit` attributes every dataset has (units as in run files:
+// count, money, days, fraction, score, 1, flag; see io/hdf5_detail.hpp).
+void describe(H5::H5Object& dataset, const std::vector<std::string>& dims, const std::string& unit) {
+  strings_attribute(dataset, "dims", dims);
+  string_attribute(dataset, "unit", unit);
+}
+
+// A headline metric's unit as stored: its display unit "%" is a fraction, "" a dimensionless value.
+std::string metric_unit(const MetricDefinition* definition) {
+  const std::string unit = definition != nullptr ? definition->unit : "";
+  if (unit == "%") return "fraction";
+  return unit.empty() ? "1" : unit;
 }
 
 void check_shapes(const SweepData& data) {
@@ -242,6 +263,13 @@ SweepData read_contents(const H5::H5File& h5, const std::string& file) {
   data.market_size = read_number<std::uint64_t>(root, "market_size", H5::PredType::NATIVE_UINT64, file);
   if (root.attrExists("strategies")) data.strategies = read_strings(root, "strategies", file);
   if (root.attrExists("fingerprint")) data.fingerprint = read_string(root, "fingerprint", file);
+  if (root.attrExists("threads"))
+    data.threads = read_number<std::uint32_t>(root, "threads", H5::PredType::NATIVE_UINT32, file);
+  for (auto [name, field] : {std::pair{"command_line", &SweepData::command_line},
+                             std::pair{"created_utc", &SweepData::created_utc},
+                             std::pair{"git_commit", &SweepData::git_commit}}) {
+    if (root.attrExists(name)) data.*field = read_string(root, name, file);
+  }
 
   if (!root.nameExists("done") || root.childObjType("done") != H5O_TYPE_DATASET) damaged(file, "/done is missing");
   const std::vector<hsize_t> done_dims = dims_of(root.openDataSet("done").getSpace());
@@ -297,10 +325,15 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
       u64_attribute(root, "market_size", data.market_size);
       strings_attribute(root, "strategies", data.strategies);
       string_attribute(root, "fingerprint", data.fingerprint);
+      u32_attribute(root, "threads", data.threads);
+      string_attribute(root, "command_line", data.command_line);
+      string_attribute(root, "created_utc", data.created_utc);
+      string_attribute(root, "git_commit", data.git_commit);
 
       const hsize_t points = data.points;
       H5::DataSet parameters = doubles_dataset(root, "parameters", {points, data.parameters.size()}, data.parameter_values);
       strings_attribute(parameters, "names", data.parameters);
+      describe(parameters, {"point", "parameter"}, "as in the scenario: each column in the unit of its path");
 
       H5::Group metrics = root.createGroup("metrics");
       H5::Group summary = root.createGroup("summary");
@@ -311,9 +344,14 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
         const std::string& key = data.metric_keys[k];
         H5::DataSet values = doubles_dataset(metrics, key, {points, data.replications}, data.metrics[k]);
         H5::DataSet summaries = doubles_dataset(summary, key, {points, 3}, data.summary[k]);
-        if (const MetricDefinition* definition = find_metric(key)) {
+        const MetricDefinition* definition = find_metric(key);
+        const std::string unit = metric_unit(definition);
+        describe(values, {"point", "replication"}, unit);
+        describe(summaries, {"point", "statistic"}, unit);
+        strings_attribute(summaries, "statistics", {"mean", "ci95_low", "ci95_high"});
+        if (definition != nullptr) {
           string_attribute(values, "label", definition->label);
-          string_attribute(values, "unit", definition->unit);
+          string_attribute(values, "display_unit", definition->unit);
           if (definition->may_be_undefined) {
             const std::string note = std::string(kUndefinedNote) + "; or the point has not run yet (see /done)";
             string_attribute(values, "note", note);
@@ -324,12 +362,20 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
 
       H5::Group series = root.createGroup("series");
       strings_attribute(series, "names", data.series_names);
-      for (std::size_t s = 0; s < data.series_names.size(); ++s)
-        doubles_dataset(series, data.series_names[s], {points, data.days}, data.series[s]);
+      for (std::size_t s = 0; s < data.series_names.size(); ++s) {
+        H5::DataSet values = doubles_dataset(series, data.series_names[s], {points, data.days}, data.series[s]);
+        const bool rating = data.series_names[s] == "public_rating";
+        describe(values, {"point", "day"}, rating ? "1" : "count");
+        const bool level = rating || data.series_names[s] == "purchasers_cumulative" ||
+                           data.series_names[s] == "active_advocates";
+        string_attribute(values, "kind", level ? "mean across replications of the value at the end of day d (t = d + 1)"
+                                               : "mean across replications of the count within day d, [d, d + 1)");
+      }
 
       const hsize_t done_dims[1] = {points};
       H5::DataSet done = root.createDataSet("done", H5::PredType::STD_U8LE, H5::DataSpace(1, done_dims));
       if (!data.done.empty()) done.write(data.done.data(), H5::PredType::NATIVE_UINT8);
+      describe(done, {"point"}, "flag");
       file.close();
     } catch (const H5::Exception& e) {
       throw std::runtime_error(

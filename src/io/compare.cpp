@@ -44,7 +44,11 @@ json comparison_to_json(const Comparison& comparison) {
   return json{{"baseline", results_to_json(comparison.baseline)},
               {"pairing", pairing_name(comparison.pairing)},
               {"replications", comparison.baseline.runs.size()},
-              {"strategies", std::move(strategies)}};
+              {"strategies", std::move(strategies)},
+              // Provenance, as in every run's JSON (the arms share the baseline's).
+              {"command_line", comparison.baseline.command_line},
+              {"created_utc", comparison.baseline.created_utc},
+              {"git_commit", comparison.baseline.git_commit}};
 }
 
 std::string comparison_to_table(const Comparison& comparison) {

@@ -1,6 +1,8 @@
 // A comparison as one HDF5 file. Layout:
 //   /                       attributes: format ("journeysim-compare/1"), version,
-//                           pairing ("paired" | "unpaired"), arms[A] (the arms' labels, in order)
+//                           pairing ("paired" | "unpaired"), arms[A] (the arms' labels, in order),
+//                           threads, and provenance: command_line, created_utc, git_commit (the
+//                           baseline's; each run group has its own too)
 //   /baseline               the run layout (hdf5.cpp)
 //   /arms/<label>           the run layout of each arm; '/' in a label becomes '∕' (U+2215)
 //                           in the group name (an empty, "." or ".." label, or a repeated
@@ -11,6 +13,8 @@
 //                                              undefined: delta then has a `note`), arm − baseline
 //   /arms/<label>/paired_differences/<metric>  float64[R]: arm − baseline per replication
 //                                              (paired comparisons only)
+// Every dataset has `dims` and `unit` (hdf5_detail.hpp); delta and relative also
+// `statistics` = ["mean", "ci95_low", "ci95_high"], and relative is a fraction.
 // for every headline metric, as compare_metrics(baseline, arm, pairing) gives them.
 #include <cstdint>
 #include <limits>
@@ -56,6 +60,7 @@ std::vector<std::string> arm_group_names(const std::vector<std::string>& labels)
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+const std::vector<std::string> kStatistics{"mean", "ci95_low", "ci95_high"};
 
 const char* pairing_name(Pairing pairing) {
   return pairing == Pairing::paired ? "paired" : "unpaired";
@@ -71,10 +76,16 @@ void write_differences(H5::Group& arm_group, const Results& baseline, const Resu
   H5::Group delta = arm_group.createGroup("delta");
   H5::Group relative = arm_group.createGroup("relative");
   for (const MetricComparison& row : rows) {
-    H5::DataSet absolute = array_dataset<double>(delta, row.key, {3}, interval_values(row.difference.delta));
-    array_dataset<double>(relative, row.key, {3}, interval_values(row.difference.relative));
+    const MetricDefinition* metric = find_metric(row.key);
+    const std::string unit = data_unit(metric != nullptr ? metric->unit : "");
+    H5::DataSet absolute =
+        array_dataset<double>(delta, row.key, {3}, interval_values(row.difference.delta), {"statistic"}, unit);
+    H5::DataSet change = array_dataset<double>(relative, row.key, {3}, interval_values(row.difference.relative),
+                                               {"statistic"}, "fraction");
+    strings_attribute(absolute, "statistics", kStatistics);
+    strings_attribute(change, "statistics", kStatistics);
     // A delta is undefined where the metric is, in either arm.
-    if (const MetricDefinition* metric = find_metric(row.key); metric != nullptr && metric->may_be_undefined)
+    if (metric != nullptr && metric->may_be_undefined)
       string_attribute(absolute, "note", kUndefinedNote);
   }
   if (pairing != Pairing::paired) return;
@@ -84,7 +95,7 @@ void write_differences(H5::Group& arm_group, const Results& baseline, const Resu
     const std::vector<double> b = metric_values(arm, metric);
     std::vector<double> values(b.size());
     for (std::size_t k = 0; k < b.size(); ++k) values[k] = b[k] - a[k];
-    array_dataset<double>(differences, metric.key, {values.size()}, values);
+    array_dataset<double>(differences, metric.key, {values.size()}, values, {"replication"}, data_unit(metric.unit));
   }
 }
 
@@ -121,6 +132,8 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
       d::string_attribute(root, "version", JOURNEYSIM_VERSION);
       d::string_attribute(root, "pairing", d::pairing_name(comparison.pairing));
       d::strings_attribute(root, "arms", labels);
+      d::scalar_attribute<std::uint32_t>(root, "threads", comparison.baseline.threads);
+      d::provenance_attributes(root, comparison.baseline);  // every arm's is the same
       H5::Group baseline = root.createGroup("baseline");
       d::write_run(baseline, comparison.baseline);
       H5::Group arms = root.createGroup("arms");

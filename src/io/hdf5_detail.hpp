@@ -4,6 +4,7 @@
 // run files (at the root) and comparison files (in groups) hold.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -140,6 +141,7 @@ inline const Fields<std::uint64_t RunResult::*>& run_counts() {
       {"events", &RunResult::events},
       {"satisfaction_count", &RunResult::satisfaction_count},
       {"final_active_advocates", &RunResult::final_active_advocates},
+      {"run_off_truncated", &RunResult::run_off_truncated},
   };
   return fields;
 }
@@ -157,17 +159,60 @@ inline const Fields<double RunResult::*>& run_amounts() {
       {"journey_days_mean", &RunResult::journey_days_mean},
       {"journey_days_variance", &RunResult::journey_days_variance},
       {"final_public_rating", &RunResult::final_public_rating},
+      {"lifetime_net_revenue", &RunResult::lifetime_net_revenue},
   };
   return fields;
 }
+
+// Fields of /runs that files written before run-off lack; read as 0.
+inline bool added_with_run_off(const std::string& run_field) {
+  return run_field == "lifetime_net_revenue" || run_field == "run_off_truncated";
+}
+
+// ---- self-description -------------------------------------------------------
+// Every dataset carries `dims` (a name per dimension: "replication",
+// "touchpoint", "flow", "link", "entry", "day", "channel", "segment", "statistic",
+// "point", "parameter") and `unit`, one of:
+//   count     a number of customers, visits, purchases, …
+//   money     in the scenario's currency
+//   days      time, or a duration, in days (days^2 for a variance)
+//   fraction  a share in [0, 1] (a rate; the table shows it as %)
+//   score     NPS, in [-100, 100]
+//   1         a dimensionless value: satisfaction or a rating in [0, 1], a sum of them
+//   index     a position: replication number, day number
+//   flag      0 or 1
+//   text      names
+// The `unit` of a headline metric's dataset, from its MetricDefinition::unit
+// (a display unit: "%" is a fraction shown as a percentage).
+inline const char* data_unit(std::string_view metric_unit) {
+  if (metric_unit == "%") return "fraction";
+  for (const char* unit : {"count", "money", "days", "score"})
+    if (metric_unit == unit) return unit;
+  return "1";
+}
+
+// The unit of a /runs or /segments field by its name.
+inline const char* field_unit(const std::string& field) {
+  if (field == "satisfaction_sum" || field == "final_public_rating") return "1";
+  if (field.starts_with("first_purchase_days_") || field == "journey_days_mean") return "days";
+  if (field == "journey_days_variance") return "days^2";
+  if (field == "revenue" || field == "refunds" || field == "cost" || field.starts_with("cost_") ||
+      field == "lifetime_net_revenue")
+    return "money";
+  return "count";
+}
+
+// The `dims` and `unit` attributes of a dataset.
+void describe(H5::H5Object& dataset, const std::vector<std::string>& dims, const std::string& unit);
 
 // ---- writing ----------------------------------------------------------------
 
 void string_attribute(H5::H5Object& object, const std::string& name, const std::string& value);
 void strings_attribute(H5::H5Object& object, const std::string& name,
                        const std::vector<std::string>& values);
-void strings_dataset(H5::Group& group, const std::string& name,
-                     const std::vector<std::string>& values);
+// A 1-D dataset of text described by `dims` = {dim}, unit "text".
+H5::DataSet strings_dataset(H5::Group& group, const std::string& name, const std::vector<std::string>& values,
+                            const std::string& dim);
 
 template <class T>
 void scalar_attribute(H5::H5Object& object, const std::string& name, T value) {
@@ -193,6 +238,19 @@ H5::DataSet array_dataset(H5::Group& group, const std::string& name,
   if (!values.empty()) dataset.write(values.data(), H5Types<T>::memory());
   return dataset;
 }
+
+// The same, described: `dims` names each dimension, `unit` is one of the units above.
+template <class T>
+H5::DataSet array_dataset(H5::Group& group, const std::string& name, const std::vector<hsize_t>& shape,
+                          const std::vector<T>& values, const std::vector<std::string>& dims,
+                          const std::string& unit) {
+  H5::DataSet dataset = array_dataset(group, name, shape, values);
+  describe(dataset, dims, unit);
+  return dataset;
+}
+
+// Root attributes command_line, created_utc and git_commit (Results' provenance).
+void provenance_attributes(H5::H5Object& object, const Results& results);
 
 // A child group whose name may hold any UTF-8 (but no '/').
 H5::Group create_utf8_group(H5::Group& parent, const std::string& name);

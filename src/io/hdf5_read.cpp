@@ -1,7 +1,8 @@
 // Reading run files back (the layout is in hdf5.cpp). Everything a run
 // file's datasets and attributes hold is rebuilt; derived data (/summary,
-// events, events_per_s) is recomputed from it, so writing the result again
-// gives the same file. Every problem with the file is an InputError naming
+// /flows/dropoffs, /series/day_start and day_end, events, events_per_s, the
+// dims and unit attributes) is recomputed from it, so writing the result
+// again gives the same file. Every problem with the file is an InputError naming
 // the file and the object; the HDF5 error stack is never printed.
 #include <cerrno>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <H5Cpp.h>
@@ -196,6 +198,13 @@ void read_attributes(const H5::Group& group, const std::string& file, Results& r
   results.step_days = read_scalar_attribute<double>(group, "step_days", file);
   results.threads = read_scalar_attribute<std::uint32_t>(group, "threads", file);
   results.wall_seconds = read_scalar_attribute<double>(group, "wall_seconds", file);
+  // Added later: files written before them read as without run-off, provenance unknown.
+  if (group.attrExists("run_off")) results.run_off = read_scalar_attribute<std::uint8_t>(group, "run_off", file) != 0;
+  for (auto [name, field] : {std::pair{"command_line", &Results::command_line},
+                             std::pair{"created_utc", &Results::created_utc},
+                             std::pair{"git_commit", &Results::git_commit}}) {
+    if (group.attrExists(name)) results.*field = read_string_attribute(group, name, file);
+  }
 }
 
 // /runs: the number of replications and every scalar of each.
@@ -220,10 +229,12 @@ void read_runs(const H5::Group& parent, const std::string& file, Results& result
     results.runs[r].wall_seconds = wall[r];
   }
   for (const auto& [name, member] : run_counts()) {
+    if (added_with_run_off(name) && !group.nameExists(name)) continue;
     const auto values = read_array<std::uint64_t>(group, name, dims, file);
     for (std::size_t r = 0; r < runs; ++r) results.runs[r].*member = values[r];
   }
   for (const auto& [name, member] : run_amounts()) {
+    if (added_with_run_off(name) && !group.nameExists(name)) continue;
     const auto values = read_array<double>(group, name, dims, file);
     for (std::size_t r = 0; r < runs; ++r) results.runs[r].*member = values[r];
   }

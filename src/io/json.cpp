@@ -152,7 +152,11 @@ nlohmann::json results_to_json(const Results& results) {
            {"events", results.total_events()},
            {"events_per_s", number(results.events_per_second(), false)},
            {"wall_seconds", number(results.wall_seconds, false)},
-           {"version", JOURNEYSIM_VERSION}};
+           {"version", JOURNEYSIM_VERSION},
+           {"run_off", results.run_off},
+           {"command_line", results.command_line},
+           {"created_utc", results.created_utc},
+           {"git_commit", results.git_commit}};
   json metrics = json::object();
   for (const Metric& metric : summarize(results)) {
     const bool is_count = metric.unit == "count";

@@ -57,6 +57,53 @@ std::string metrics_section(const Results& results) {
   return table.render();
 }
 
+// `text` as lines of at most `width` characters, broken at spaces.
+std::string wrapped(const std::string& text, std::size_t width = 100) {
+  std::string out, line;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = text.substr(start, end - start);
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      out += line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + word;
+    start = end + 1;
+  }
+  return line.empty() ? out : out + line + "\n";
+}
+
+// Under the metrics: journeys stopped by the per-customer event cap are not
+// finished, and what they would have done next is missing from every number.
+std::string truncation_note(const Results& results) {
+  std::uint64_t truncated = 0, run_off_truncated = 0;
+  for (const RunResult& run : results.runs) {
+    truncated += run.truncated;
+    run_off_truncated += run.run_off_truncated;
+  }
+  if (truncated == 0 && run_off_truncated == 0) return "";
+  const std::size_t runs = results.runs.size();
+  const auto how_many = [runs](std::uint64_t total) {
+    const std::string all = grouped(static_cast<double>(total), 0);
+    if (runs < 2) return all + (total == 1 ? " journey" : " journeys");
+    return fmt::format("{} journeys in all ({} per replication on average)", all,
+                       format_count(static_cast<double>(total) / static_cast<double>(runs)));
+  };
+  std::string note = "Note:";
+  if (truncated > 0)
+    note += fmt::format(" {} hit the per-customer event cap and were stopped: their later events were not "
+                        "simulated, so the results leave out what they would have done next.",
+                        how_many(truncated));
+  if (run_off_truncated > 0)
+    note += fmt::format(" {} of the run-off past the horizon hit the event cap, so lifetime value leaves out "
+                        "their later events.",
+                        how_many(run_off_truncated));
+  note += " Raise the cap with --max-events N (default 1,000,000 events per customer).";
+  return wrapped(note);
+}
+
 std::string touchpoints_section(const Results& results) {
   if (results.touchpoints.empty()) return "";
   const std::vector<TouchpointSummary> touchpoints = summarize_touchpoints(results);
@@ -147,7 +194,8 @@ std::string results_to_table(const Results& results) {
   if (results.runs.empty()) {
     out += "  (no replications were run)\n\n";
   } else {
-    out += metrics_section(results) + "\n";
+    out += metrics_section(results);
+    out += truncation_note(results) + "\n";
     const std::string touchpoints = touchpoints_section(results);
     if (!touchpoints.empty()) out += touchpoints + "\n";
     const std::string segments = segments_section(results);

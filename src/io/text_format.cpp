@@ -135,6 +135,7 @@ const char* theme_of(const std::string& key) {
                                               "cost_retention",
                                               "profit",
                                               "clv",
+                                              "lifetime_value",
                                               "cac",
                                               "retention_cost_per_purchaser",
                                               "profit_per_purchaser"};

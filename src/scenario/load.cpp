@@ -167,6 +167,16 @@ void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, 
     reader.error(reader.where_key(*via_entry),
                  "awareness.initial.via shares sum to " + format_number(sum) +
                      "; they must sum to at most 1 (the remainder drops off at once), so lower them");
+  // A remainder is allowed (awareness that never turns into a visit) but is
+  // easy to leave by mistake. Nothing at all is the warning of validate.cpp.
+  // Sums of decimals print as written (0.6 + 0.3 is 0.9, not 0.8999999999999999).
+  const auto rounded = [](double x) { return format_number(std::round(x * 1e12) / 1e12); };
+  if (complete && sum > 0.0 && sum < 1.0 - kTolerance && scenario.awareness.initial_share > 0.0)
+    reader.warning(reader.where_key(*via_entry),
+                   "the via shares sum to " + rounded(sum) + ": a share " + rounded(1.0 - sum) +
+                       " of the initially aware enter no touchpoint and are counted as aware but drop off at "
+                       "once; make them sum to 1, or lower awareness.initial.share if those customers should "
+                       "not count as aware");
 }
 
 void read_channels(const Entry& section, YamlReader& reader, Scenario& scenario) {

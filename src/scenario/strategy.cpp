@@ -199,9 +199,16 @@ std::string add_value(const Target& target, const StrategyEdit& edit, SyntheticM
   }
   mark_subtree(value, edit.location, marks);
   if (target.parent.IsSequence()) {
-    if (!item_called(value, target.parent.size(), target.key))
+    if (!item_called(value, target.parent.size(), target.key)) {
+      // Name the key this list's items are called by (channels by via, segments by name).
+      std::string key = "name";
+      for (const auto& item : target.parent) {
+        if (map_child(item, "via")) key = "via";
+        if (map_child(item, "via") || map_child(item, "name")) break;
+      }
       return "'" + edit.path + "' would add a list item, but the value is not called '" + target.key +
-             "'; give it `name: " + target.key + "` (or `via: " + target.key + "`)";
+             "'; give it `" + key + ": " + target.key + "` as the other items of this list have";
+    }
     YAML::Node list = target.parent;
     list.push_back(value);
     return "";
@@ -371,6 +378,7 @@ const Strategy* find_strategy(const Scenario& scenario, const std::string& name,
   const std::string match = closest_match(name, names);
   if (!match.empty()) message += "did you mean '" + match + "'? ";
   message += names.empty() ? "it defines no strategies" : "the strategies are " + scenario_detail::join(names);
+  message += " (strategies written in another file are loaded with --strategies FILE)";
   diagnostics.error({scenario.source_path, 0, 0}, message);
   return nullptr;
 }
