@@ -45,7 +45,12 @@ class CompareCommand : public Command {
     subcommand_->add_option("--strategies", strategies_files_,
                             "Load more strategies from this file (top level `strategies:`); repeatable");
     options_.add_to(*subcommand_, 10);
-    subcommand_->get_option("--replications")->check(CLI::Range(2u, 1000000u));
+    subcommand_->get_option("--replications")
+        ->check(CLI::Validator(
+            [](std::string& text) -> std::string {
+              return text == "0" || text == "1" ? "a confidence interval needs at least 2 replications" : "";
+            },
+            "R >= 2"));
     subcommand_->add_flag("--json", json_, "Print the comparison as one JSON object");
     subcommand_->add_option("--out,-o", out_, "Also write every arm's runs and the deltas to an HDF5 file");
   }
@@ -88,6 +93,7 @@ class CompareCommand : public Command {
     if (!out_.empty()) journeysim::write_comparison_hdf5(comparison, out_);
     if (json_) std::cout << json_text(journeysim::comparison_to_json(comparison)) << '\n';
     else std::cout << journeysim::comparison_to_table(comparison);
+    if (!out_.empty() && !json_) std::cout << "Wrote " << out_ << '\n';
     return exit_ok;
   }
 
@@ -115,8 +121,9 @@ class CompareCommand : public Command {
     return !diagnostics.has_errors();
   }
 
-  // Two files: independent runs. The second file's replications are numbered
-  // after the first's, so even with the same seed they share no random numbers.
+  // Two files: each runs as `journeysim run FILE -r R` would (its own seed,
+  // replications 0..R-1), so either arm can be reproduced on its own; the
+  // two are compared as independent samples (Welch).
   bool unpaired_plans(std::vector<journeysim::RunPlan>& plans) const {
     for (std::size_t f = 0; f < 2; ++f) {
       ScenarioSource source{files_[f], strategies_files_, {}, {}};
@@ -124,7 +131,6 @@ class CompareCommand : public Command {
       if (!scenario) return false;
       journeysim::RunPlan plan = journeysim::plan_for(*scenario, options_.run_options());
       plan.label = scenario->name;
-      plan.first_replication = static_cast<std::uint32_t>(f) * options_.replications;
       plans.push_back(std::move(plan));
     }
     if (plans[0].label == plans[1].label) {

@@ -64,6 +64,7 @@ TEST(CliCompare, TableMarksSignificantDeltasAndComposedArms) {
   // worse_site's set comes last, so this arm is worse_site's site->shop.
   EXPECT_TRUE(contains(r.out, "edits: scale transitions.site.shop by 2.5; set transitions.site.shop = 0.05")) << r;
   EXPECT_TRUE(contains(r.out, "3 paired replications (common random numbers)")) << r;
+  EXPECT_TRUE(contains(r.out, " pp")) << r;  // rate differences in percentage points
   EXPECT_TRUE(contains(r.out, "*")) << r;
 }
 
@@ -95,8 +96,13 @@ TEST(CliCompare, TwoFilesAreComparedUnpaired) {
   ASSERT_EQ(j["strategies"].size(), 1u);
   const json& arm = j["strategies"].begin().value();
   EXPECT_GT(arm["delta"]["purchasers"]["ci95"][0].get<double>(), 0.0);  // the ecosystem sells more
-  // Independent streams: the second file's replications follow the first's.
-  EXPECT_EQ(arm["result"]["runs"][0]["replication"], 3);
+  // Each arm is what `run FILE -r 3` gives: reproducible on its own.
+  EXPECT_EQ(arm["result"]["runs"][0]["replication"], 0);
+  const CliResult alone = run_cli({"run", scenario_path("ecosystem.yaml"), "--market-size", "20000", "-r", "3",
+                                   "--json", "--quiet"});
+  ASSERT_EQ(alone.exit_code, 0) << alone;
+  EXPECT_EQ(parse_json(alone)["metrics"]["purchasers"], arm["result"]["metrics"]["purchasers"]);
+  EXPECT_EQ(j["arms"], json::array({arm["result"]["scenario"]}));
 }
 
 TEST(CliCompare, OutWritesAComparisonFileThatReadsBack) {
@@ -105,6 +111,7 @@ TEST(CliCompare, OutWritesAComparisonFileThatReadsBack) {
   const std::string out = dir / "compare.h5";
   const CliResult r = run_cli({"compare", file, "-s", "better_site", "-r", "3", "--out", out, "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_TRUE(contains(r.out, "Wrote " + out)) << r;
   const journeysim::Comparison comparison = journeysim::read_comparison_hdf5(out);
   ASSERT_EQ(comparison.arms.size(), 1u);
   EXPECT_EQ(comparison.arms[0].label, "better_site");
@@ -123,6 +130,8 @@ TEST(CliCompare, MistakesAreBadInput) {
   EXPECT_TRUE(contains(typo.err, "did you mean 'better_site'?")) << typo;
   const CliResult one_replication = run_cli({"compare", file, "-s", "better_site", "-r", "1"});
   EXPECT_EQ(one_replication.exit_code, 2) << one_replication;
+  EXPECT_TRUE(contains(one_replication.err, "a confidence interval needs at least 2 replications"))
+      << one_replication;
   const CliResult both = run_cli({"compare", file, file, "-s", "better_site"});
   EXPECT_EQ(both.exit_code, 2) << both;
   const CliResult twice = run_cli({"compare", file, "-s", "better_site", "-s", "better_site"});

@@ -25,6 +25,33 @@ json interval_with_ci(const Interval& value) {
 
 const char* pairing_name(Pairing pairing) { return pairing == Pairing::paired ? "paired" : "unpaired"; }
 
+// A difference and its interval in the metric's unit — rates in percentage
+// points — with enough decimals that a bound which is not 0 never prints as
+// 0 (a starred interval must not seem to touch 0).
+struct DeltaText {
+  std::string delta, interval;
+};
+
+DeltaText delta_text(const Interval& delta, const std::string& unit) {
+  const bool rate = unit == "%";
+  const double scale = rate ? 100.0 : 1.0;
+  const std::string suffix = rate ? " pp" : unit == "days" ? " d" : "";
+  int decimals = unit == "score" || unit == "count" ? 1 : unit.empty() ? 3 : 2;
+  const auto shows_as_zero = [&](const std::optional<double>& x) {
+    return x && *x != 0.0 && std::fabs(*x * scale) < 0.5 * std::pow(10.0, -decimals);
+  };
+  while (decimals < 6 && (shows_as_zero(delta.low) || shows_as_zero(delta.high))) ++decimals;
+  const auto text = [&](double x) {
+    if (!std::isfinite(x)) return std::string("n/a");
+    std::string number = grouped(x * scale, decimals);
+    const bool plus = x > 0.0 && number.find_first_not_of("0.,") != std::string::npos;
+    return fmt::format("{}{}{}", plus ? "+" : "", number, suffix);
+  };
+  DeltaText out{text(delta.mean), ""};
+  if (delta.low && delta.high) out.interval = fmt::format("[{}, {}]", text(*delta.low), text(*delta.high));
+  return out;
+}
+
 }  // namespace
 
 json comparison_to_json(const Comparison& comparison) {
@@ -41,7 +68,10 @@ json comparison_to_json(const Comparison& comparison) {
                                                 {"relative", std::move(relative)},
                                                 {"significant", std::move(significant)}};
   }
+  json arms = json::array();  // the order they were given in ("strategies" is keyed by name)
+  for (const Results& arm : comparison.arms) arms.push_back(arm.label);
   return json{{"baseline", results_to_json(comparison.baseline)},
+              {"arms", std::move(arms)},
               {"pairing", pairing_name(comparison.pairing)},
               {"replications", comparison.baseline.runs.size()},
               {"strategies", std::move(strategies)},
@@ -59,8 +89,11 @@ std::string comparison_to_table(const Comparison& comparison) {
              ? fmt::format("{} · market {} · seed {} · {} paired replications (common random numbers)\n",
                            baseline.scenario_name, grouped(static_cast<double>(baseline.market_size), 0),
                            baseline.seed, runs)
-             : fmt::format("{} replications each, independent (Welch intervals)\n", runs);
-  out += "Δ = arm − baseline with its 95% CI; * where the CI excludes 0 (the difference is not noise)\n";
+             : fmt::format("{} replications each, every file with its own seed (as `journeysim run FILE -r {}`); "
+                           "independent samples: Welch intervals\n",
+                           runs, runs);
+  out += "Δ = arm − baseline with its 95% CI (rates in percentage points, pp); Δ% = relative to the baseline;\n"
+         "* where the CI excludes 0 (the difference is not noise)\n";
   double wall = baseline.wall_seconds;
   std::uint64_t events = baseline.total_events();
   for (std::size_t a = 0; a < comparison.arms.size(); ++a) {
@@ -82,10 +115,10 @@ std::string comparison_to_table(const Comparison& comparison) {
         if (std::string(theme_of(row.key)) != theme) continue;
         if (first) table.row({std::string(theme)});
         first = false;
-        const Interval& delta = row.difference.delta;
+        const DeltaText delta = delta_text(row.difference.delta, row.unit);
         const double relative = row.difference.relative.mean;
         table.row({"  " + row.label, format_value(row.baseline.mean, row.unit), format_value(row.arm.mean, row.unit),
-                   format_signed(delta.mean, row.unit), format_interval(delta, row.unit),
+                   delta.delta, delta.interval,
                    std::isfinite(relative) ? format_signed(relative, "%") : "–", row.significant() ? "*" : ""});
       }
     }
