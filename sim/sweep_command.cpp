@@ -28,6 +28,8 @@ constexpr const char* kDescription =
     "Replication k of every point uses the same seed, so neighbouring points differ by the\n"
     "parameter, not by noise. Finished points are saved as they finish: a sweep stopped at any\n"
     "moment (even kill -9) loses at most the point in flight, and --resume runs only the rest.\n"
+    "An output that already holds finished points of the same sweep, or was made by a different\n"
+    "plan or scenario, is not replaced unless --restart is given.\n"
     "\n"
     "  journeysim sweep FILE --param PATH=SPEC [--param ...] [--zip] --out sweep.h5\n"
     "  journeysim sweep FILE --param PATH=uniform:LO:HI ... --samples N [--method M] --out sweep.h5\n"
@@ -68,6 +70,9 @@ class SweepCommand : public Command {
     subcommand_->add_option("--out,-o", out_, "The HDF5 file to write (required)")->required();
     subcommand_->add_flag("--resume", resume_,
                           "Keep the points an interrupted sweep of the same plan finished and run the rest");
+    subcommand_->add_flag("--restart", restart_,
+                          "Run every point again, replacing the output even if it holds finished points or was "
+                          "made by a different plan or scenario");
     // For tests: how often the HDF5 snapshot is rewritten (the journal keeps every point anyway).
     subcommand_->add_option("--snapshot-seconds", snapshot_seconds_)->group("")->check(CLI::NonNegativeNumber);
   }
@@ -89,6 +94,7 @@ class SweepCommand : public Command {
     job.max_events_per_customer = options_.max_events;
     job.output_path = out_;
     job.resume = resume_;
+    job.restart = restart_;
     job.snapshot_seconds = snapshot_seconds_;
     job.command_line = command_line();
 
@@ -164,6 +170,9 @@ class SweepCommand : public Command {
 
   void check_arguments() const {
     using journeysim::InputError;
+    if (resume_ && restart_)
+      throw InputError("--resume and --restart cannot be used together: --resume keeps the finished points, "
+                       "--restart runs every point again");
     if (plan_file_.empty()) {
       if (source_.file.empty())
         throw InputError("sweep needs a scenario FILE with --param PATH=SPEC, or --plan plan.yaml (see --help)");
@@ -208,8 +217,8 @@ class SweepCommand : public Command {
   }
 
   void print_summary(const journeysim::SweepOutcome& outcome) const {
-    std::cout << fmt::format("Swept {} points in {:.2f} s: {} run now", outcome.points, outcome.wall_seconds,
-                             outcome.ran);
+    std::cout << fmt::format("Swept {} {} in {:.2f} s: {} run now", outcome.points,
+                             outcome.points == 1 ? "point" : "points", outcome.wall_seconds, outcome.ran);
     if (outcome.ran > 0) std::cout << fmt::format(" ({:.3f} s each)", outcome.wall_seconds / static_cast<double>(outcome.ran));
     std::cout << fmt::format(", {} resumed\nWrote {}\n", outcome.resumed, out_);
     if (outcome.points > 20) return;
@@ -238,7 +247,7 @@ class SweepCommand : public Command {
     for (std::size_t p = 0; p < data.points; ++p) {
       std::vector<std::string> row{std::to_string(p)};
       for (std::size_t a = 0; a < data.parameters.size(); ++a)
-        row.push_back(fmt::format("{}", data.parameter_values[p * data.parameters.size() + a]));
+        row.push_back(fmt::format("{:.6g}", data.parameter_values[p * data.parameters.size() + a]));
       for (const Column& column : columns) {
         // Not run yet: "-"; an undefined mean (NaN: without purchasers there is no NPS): "n/a", as in every table.
         const double mean = (*column.summary)[p * 3];
@@ -266,6 +275,7 @@ class SweepCommand : public Command {
   std::string method_;
   std::string out_;
   bool resume_ = false;
+  bool restart_ = false;
   double snapshot_seconds_ = 2.0;
 };
 

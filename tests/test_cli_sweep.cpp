@@ -133,7 +133,7 @@ TEST(CliSweep, RunsAPlanFileWithCommandLineOverrides) {
 TEST(CliSweep, HelpShowsTheSpecForms) {
   const CliResult r = run_cli({"sweep", "--help"});
   ASSERT_EQ(r.exit_code, 0) << r;
-  for (const char* form : {"LO:HI:N", "log:LO:HI:N", "list:A,B", "uniform:LO:HI", "--samples", "--method", "--resume",
+  for (const char* form : {"LO:HI:N", "log:LO:HI:N", "list:A,B", "uniform:LO:HI", "--samples", "--method", "--resume", "--restart",
                            "--plan", "--zip"})
     EXPECT_TRUE(contains(r.out, form)) << form << '\n' << r;
 }
@@ -168,12 +168,79 @@ TEST(CliSweep, ResumeOfADifferentPlanIsRefused) {
   ASSERT_EQ(run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:2"})).exit_code, 0);
   const CliResult r = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:3", "--resume"}));
   EXPECT_EQ(r.exit_code, 2) << r;
-  EXPECT_TRUE(contains(r.err, "sweep.h5 was made by a different plan or scenario; remove it or run without --resume"))
-      << r;
+  EXPECT_TRUE(contains(r.err, "sweep.h5 was made by a different plan or scenario: it cannot be resumed")) << r;
+  EXPECT_TRUE(contains(r.err, "--restart")) << r;
   const CliResult same = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:2", "--resume"}));
   EXPECT_EQ(same.exit_code, 0) << same;
   EXPECT_TRUE(contains(same.out, "0 run now")) << same;
   EXPECT_TRUE(contains(same.out, "2 resumed")) << same;
+}
+
+// Marks every point from `from` on as not run in a finished sweep file (as an
+// interrupted run leaves it; the fingerprint stays that of the job).
+void unfinish(const std::string& path, std::size_t from) {
+  const H5::H5File file(path, H5F_ACC_RDWR);
+  H5::DataSet done = file.openDataSet("done");
+  std::vector<std::uint8_t> flags(static_cast<std::size_t>(done.getSpace().getSimpleExtentNpoints()));
+  done.read(flags.data(), H5::PredType::NATIVE_UINT8);
+  std::fill(flags.begin() + static_cast<std::ptrdiff_t>(from), flags.end(), std::uint8_t{0});
+  done.write(flags.data(), H5::PredType::NATIVE_UINT8);
+}
+
+TEST(CliSweep, ARerunWithoutResumeKeepsFinishedPointsUnlessRestart) {
+  const TempDir dir;
+  const std::string out = dir / "sweep.h5";
+  const std::vector<std::string> sweep{"sweep", scenario_path("ecosystem.yaml"), "--param",
+                                       "word_of_mouth.rate=0:0.5:11", "--market-size", "2000", "-r", "1",
+                                       "--quiet", "--out", out};
+  ASSERT_EQ(run_cli(sweep).exit_code, 0);
+  unfinish(out, 5);
+  const std::string hint = "add --resume to keep them and run the rest, or --restart to run every point again";
+  const CliResult partial = run_cli(sweep);
+  EXPECT_EQ(partial.exit_code, 2) << partial;
+  EXPECT_TRUE(contains(partial.err, "sweep.h5 already holds 5 of 11 finished points of this sweep: " + hint))
+      << partial;
+  EXPECT_EQ(journeysim::read_sweep_hdf5(out).done, (std::vector<std::uint8_t>{1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}));
+  const CliResult resumed = run_cli(with(sweep, {"--resume"}));
+  EXPECT_EQ(resumed.exit_code, 0) << resumed;
+  EXPECT_TRUE(contains(resumed.out, "6 run now")) << resumed;
+  const CliResult complete = run_cli(sweep);
+  EXPECT_EQ(complete.exit_code, 2) << complete;
+  EXPECT_TRUE(contains(complete.err, "sweep.h5 is already complete")) << complete;
+  EXPECT_TRUE(contains(complete.err, hint)) << complete;
+  const CliResult both = run_cli(with(sweep, {"--resume", "--restart"}));
+  EXPECT_EQ(both.exit_code, 2) << both;
+  EXPECT_TRUE(contains(both.err, "cannot be used together")) << both;
+  const CliResult restarted = run_cli(with(sweep, {"--restart"}));
+  EXPECT_EQ(restarted.exit_code, 0) << restarted;
+  EXPECT_TRUE(contains(restarted.out, "11 run now")) << restarted;
+  EXPECT_TRUE(contains(restarted.out, "0 resumed")) << restarted;
+  // A different plan's file is refused too, and replaced with --restart.
+  std::vector<std::string> other = sweep;
+  other[3] = "word_of_mouth.rate=0:0.5:3";
+  const CliResult refused = run_cli(other);
+  EXPECT_EQ(refused.exit_code, 2) << refused;
+  EXPECT_TRUE(contains(refused.err, "sweep.h5 was made by a different plan or scenario: add --restart")) << refused;
+  EXPECT_EQ(journeysim::read_sweep_hdf5(out).points, 11u);
+  EXPECT_EQ(run_cli(with(other, {"--restart"})).exit_code, 0);
+  EXPECT_EQ(journeysim::read_sweep_hdf5(out).points, 3u);
+  EXPECT_EQ(files_in(dir.path()), std::vector<std::string>{"sweep.h5"});
+}
+
+TEST(CliSweep, OnePointIsSingularAndParameterValuesAreShort) {
+  const TempDir dir;
+  const std::vector<std::string> base{"sweep", scenario_path("ecosystem.yaml"), "--market-size", "2000", "-r", "1"};
+  const CliResult one = run_cli(with(base, {"--param", "word_of_mouth.rate=list:0.3", "--out", dir / "one.h5"}));
+  ASSERT_EQ(one.exit_code, 0) << one;
+  EXPECT_TRUE(contains(one.out, "Swept 1 point in ")) << one;
+  const CliResult seven = run_cli(with(base, {"--param", "word_of_mouth.rate=0:1.2:7", "--out", dir / "seven.h5"}));
+  ASSERT_EQ(seven.exit_code, 0) << seven;
+  EXPECT_TRUE(contains(seven.out, "Swept 7 points in ")) << seven;
+  // 0:1.2:7 steps by 1.2 / 6, which is not exact in binary: shown with 6 significant digits.
+  EXPECT_EQ(journeysim::read_sweep_hdf5(dir / "seven.h5").parameter_values[1], 0.19999999999999998);
+  EXPECT_FALSE(contains(seven.out, "0.19999999999999998")) << seven;
+  for (const char* value : {"  0.2 ", "  0.4 ", "  0.6 ", "  1.2 "})
+    EXPECT_TRUE(contains(seven.out, value)) << value << '\n' << seven;
 }
 
 TEST(CliSweep, KilledAtRandomMomentsAndResumedGivesTheUninterruptedFile) {

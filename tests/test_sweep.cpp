@@ -317,16 +317,82 @@ TEST(Sweep, ResumeOfADifferentPlanIsRefused) {
   EXPECT_EQ(read_sweep_hdf5(first.output_path).parameter_values, (std::vector<double>{0, 0.25, 0.5}));
 
   // Also when the first was interrupted (its journal is there), or only the seed differs.
-  EXPECT_THROW(run(first, crash_after(1)), Crash);
+  SweepJob again = first;
+  again.restart = true;
+  EXPECT_THROW(run(again, crash_after(1)), Crash);
   other = first;
   other.seed = 12;
   other.resume = true;
   EXPECT_THROW(run_sweep(other, engine(), diagnostics), InputError);
-  // Without --resume it starts afresh, replacing both.
+  // Without --resume it is refused too, and nothing is touched.
   other.resume = false;
+  try {
+    run_sweep(other, engine(), diagnostics);
+    ADD_FAILURE() << "no InputError";
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("s.h5 was made by a different plan or scenario: add --restart"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_TRUE(fs::exists(first.output_path + ".journal"));
+  // With --restart it starts afresh, replacing both.
+  other.restart = true;
   run(other);
   EXPECT_EQ(read_sweep_hdf5(first.output_path).seed, 12u);
   EXPECT_EQ(dir.files(), std::vector<std::string>{"s.h5"});
+}
+
+// The message of the InputError run_sweep throws for `job` ("" when it runs).
+std::string refusal(const SweepJob& job) {
+  Diagnostics diagnostics;
+  try {
+    run_sweep(job, engine(), diagnostics);
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(Sweep, FinishedPointsAreNotThrownAwayWithoutResumeOrRestart) {
+  TempFolder dir;
+  SweepJob job = make_job({"word_of_mouth.rate=0:0.5:4"}, dir / "s.h5", 1);
+  const std::string hint = "add --resume to keep them and run the rest, or --restart to run every point again";
+  // Points only in the journal (the snapshot is the first, empty one).
+  job.snapshot_seconds = 1e9;
+  EXPECT_THROW(run(job, crash_after(2)), Crash);
+  const std::string journal = job.output_path + ".journal";
+  const auto journal_size = fs::file_size(journal);
+  EXPECT_EQ(refusal(job), "s.h5 already holds 2 of 4 finished points of this sweep: " + hint);
+  EXPECT_EQ(fs::file_size(journal), journal_size);  // left alone
+  EXPECT_EQ(done_count(job.output_path), 0);
+  // Points only in the snapshot.
+  fs::remove(journal);
+  job.restart = true;
+  job.snapshot_seconds = 0;
+  EXPECT_THROW(run(job, crash_after(3)), Crash);
+  fs::remove(journal);
+  job.restart = false;
+  EXPECT_EQ(refusal(job), "s.h5 already holds 3 of 4 finished points of this sweep: " + hint);
+  EXPECT_EQ(done_count(job.output_path), 3);
+  // Both at once is a mistake.
+  job.resume = job.restart = true;
+  EXPECT_NE(refusal(job).find("--resume and --restart cannot be used together"), std::string::npos);
+  // Resumed to the end, then a complete file.
+  job.restart = false;
+  EXPECT_EQ(run(job).ran, 1u);
+  job.resume = false;
+  EXPECT_EQ(refusal(job), "s.h5 is already complete (all 4 points of this sweep are finished): " + hint);
+  job.restart = true;
+  const SweepOutcome again = run(job);
+  EXPECT_EQ(again.ran, 4u);
+  EXPECT_EQ(again.resumed, 0u);
+  EXPECT_EQ(dir.files(), std::vector<std::string>{"s.h5"});
+  // A file without finished points (killed before the first) is simply replaced.
+  job.restart = false;
+  fs::remove(job.output_path);
+  EXPECT_THROW(run(job, crash_after(0)), Crash);
+  EXPECT_EQ(done_count(job.output_path), 0);
+  EXPECT_EQ(run(job).ran, 4u);
 }
 
 TEST(Sweep, AJournalWithATornLastRecordResumes) {

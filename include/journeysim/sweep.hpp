@@ -31,8 +31,12 @@ struct SweepJob {
   std::uint32_t max_events_per_customer = 1'000'000;
   std::string output_path;  // the journal of finished points is `<output_path>.journal` while it runs
   // Keep the points an earlier run of the same job finished (in the file or
-  // the journal); false: start afresh, replacing both.
+  // the journal) and run the rest.
   bool resume = false;
+  // Start afresh, replacing the file and the journal whatever they hold.
+  // Neither resume nor restart: a file or journal holding finished points of
+  // this job, or made by another job, is refused (InputError) and left alone.
+  bool restart = false;
   // The HDF5 snapshot is rewritten at most this often (and at the end); every
   // finished point is durable in `<output>.journal` in between. A snapshot that
   // takes long stretches the interval so writing stays a small share of the time.
@@ -55,7 +59,8 @@ struct SweepOutcome {
 // running any; on a problem reports diagnostics naming the point and returns
 // with nothing run (and no file written). `on_point(done, total)` is called
 // once when the points start (done = the points resumed) and after each point.
-// Throws InputError for a job that cannot run (e.g. resume of another plan).
+// Throws InputError for a job that cannot run (e.g. resume of another plan, or
+// finished points in the output without resume or restart).
 SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnostics,
                        const std::function<void(std::size_t done, std::size_t total)>& on_point = {});
 

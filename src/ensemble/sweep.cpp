@@ -306,48 +306,92 @@ void remove_stale_temporaries(const std::string& output) {
   }
 }
 
-[[noreturn]] void different_job(const std::string& output) {
+// "sweep.h5 was made by a different plan or scenario: ..."
+[[noreturn]] void different_job(const std::string& output, bool resume) {
   const std::string name = fs::path(output).filename().string();
-  throw InputError(fmt::format("{} was made by a different plan or scenario; remove it or run without --resume", name));
+  throw InputError(fmt::format("{} was made by a different plan or scenario: {}", name,
+                               resume ? "it cannot be resumed; remove it, or add --restart instead of --resume to "
+                                        "replace it"
+                                      : "add --restart to replace it (or choose another --out)"));
+}
+
+// The points an earlier run left in the output and the journal, put into
+// `data`. `foreign`: either holds another job's points (nothing of them is
+// taken). `journal_ours`: the journal is this job's and can be appended to.
+// With `strict` (on --resume) another job's file or a damaged one is an error.
+void take_earlier_points(const SweepJob& job, SweepData& data, std::uint64_t fingerprint,
+                         const sweep_detail::JournalContents& contents, bool strict, bool& foreign,
+                         bool& journal_ours) {
+  const std::string& output = job.output_path;
+  // A journal of this job means it started over whatever the output was.
+  journal_ours = contents.found && contents.fingerprint == fingerprint;
+  foreign = contents.found && !journal_ours;
+  if (foreign) {
+    if (strict) different_job(output, true);
+    return;
+  }
+  std::error_code ec;
+  if (fs::exists(output, ec)) {
+    std::optional<SweepData> earlier;
+    try {
+      earlier = read_sweep_hdf5(output);
+    } catch (const InputError& error) {
+      // Not a sweep file (or a damaged one): without --resume it is replaced, as any output.
+      if (strict && !journal_ours) throw InputError(fmt::format("cannot resume: {}", error.what()));
+    }
+    if (earlier && earlier->fingerprint != data.fingerprint) {
+      if (!journal_ours) {
+        if (strict) different_job(output, true);
+        foreign = true;
+        return;
+      }
+      earlier.reset();
+    }
+    if (earlier) {
+      if (earlier->points != data.points || earlier->replications != data.replications ||
+          earlier->days != data.days || earlier->metrics.size() != data.metrics.size() ||
+          earlier->series.size() != data.series.size())
+        throw InputError(fmt::format("cannot resume: '{}' does not have the shape of this sweep", output));
+      for (std::size_t p = 0; p < data.points; ++p)
+        if (earlier->done[p] != 0) store_point(data, p, values_from(*earlier, p));
+    }
+  }
+  for (const sweep_detail::JournalRecord& record : contents.records) store_point(data, record.point, record.values);
 }
 
 // Opens the output for this job: fresh (replacing any earlier file and
 // journal), or on --resume with the points the snapshot and the journal hold.
-// Returns the journal to append to; `resumed` is the number of points done.
+// Without either --resume or --restart, refuses to replace the finished points
+// of this job or another job's file. Returns the journal to append to;
+// `resumed` is the number of points done.
 Journal open_output(const SweepJob& job, SweepData& data, std::uint64_t fingerprint, std::size_t& resumed) {
   const std::string& output = job.output_path;
   const std::string journal_path = output + ".journal";
   remove_stale_temporaries(output);
   std::optional<Journal> journal;
-  if (job.resume) {
-    const sweep_detail::JournalContents contents =
-        sweep_detail::read_journal(journal_path, values_per_point(data), data.points);
-    // A journal of this job means it started over whatever the output was.
-    const bool journal_ours = contents.found && contents.fingerprint == fingerprint;
-    if (contents.found && !journal_ours) different_job(output);
-    std::error_code ec;
-    if (fs::exists(output, ec)) {
-      std::optional<SweepData> earlier;
-      try {
-        earlier = read_sweep_hdf5(output);
-      } catch (const InputError& error) {
-        if (!journal_ours) throw InputError(fmt::format("cannot resume: {}", error.what()));
-      }
-      if (earlier && earlier->fingerprint != data.fingerprint) {
-        if (!journal_ours) different_job(output);
-        earlier.reset();
-      }
-      if (earlier) {
-        if (earlier->points != data.points || earlier->replications != data.replications ||
-            earlier->days != data.days || earlier->metrics.size() != data.metrics.size() ||
-            earlier->series.size() != data.series.size())
-          throw InputError(fmt::format("cannot resume: '{}' does not have the shape of this sweep", output));
-        for (std::size_t p = 0; p < data.points; ++p)
-          if (earlier->done[p] != 0) store_point(data, p, values_from(*earlier, p));
-      }
+  if (!job.restart) {
+    sweep_detail::JournalContents contents;
+    try {
+      contents = sweep_detail::read_journal(journal_path, values_per_point(data), data.points);
+    } catch (const InputError&) {
+      if (job.resume) throw;  // without --resume something else at `<output>.journal` is replaced, as before
     }
-    for (const sweep_detail::JournalRecord& record : contents.records) store_point(data, record.point, record.values);
-    if (journal_ours) journal.emplace(Journal::append_to(journal_path, contents.good_bytes));
+    bool foreign = false, journal_ours = false;
+    take_earlier_points(job, data, fingerprint, contents, job.resume, foreign, journal_ours);
+    if (!job.resume) {
+      if (foreign) different_job(output, false);
+      const auto finished = static_cast<std::size_t>(std::count(data.done.begin(), data.done.end(), std::uint8_t{1}));
+      const std::string name = fs::path(output).filename().string();
+      constexpr const char* hint = "add --resume to keep them and run the rest, or --restart to run every point again";
+      if (finished == data.points)
+        throw InputError(fmt::format("{} is already complete (all {} points of this sweep are finished): {}", name,
+                                     data.points, hint));
+      if (finished > 0)
+        throw InputError(fmt::format("{} already holds {} of {} finished points of this sweep: {}", name, finished,
+                                     data.points, hint));
+    } else if (journal_ours) {
+      journal.emplace(Journal::append_to(journal_path, contents.good_bytes));
+    }
   }
   if (!journal) journal.emplace(Journal::create(journal_path, fingerprint));
   resumed = static_cast<std::size_t>(std::count(data.done.begin(), data.done.end(), std::uint8_t{1}));
@@ -372,6 +416,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
                        const std::function<void(std::size_t done, std::size_t total)>& on_point) {
   const auto started = Clock::now();
   if (job.output_path.empty()) throw InputError("a sweep needs an output file (--out sweep.h5)");
+  if (job.resume && job.restart) throw InputError("--resume and --restart cannot be used together");
   if (job.replications == 0 || job.replications > max_sweep_replications)
     throw InputError(fmt::format("replications must be 1 to {}", max_sweep_replications));
   const SweepPoints points = make_points(job.plan, job.seed);
