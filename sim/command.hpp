@@ -72,6 +72,7 @@ struct SimulationOptions {
   std::optional<std::uint64_t> market_size;
   std::uint32_t replications = 1;
   std::uint32_t max_events = 1'000'000;
+  bool run_off = false;
   bool quiet = false;
 
   void add_to(CLI::App& command, std::uint32_t default_replications);

@@ -147,6 +147,9 @@ void SimulationOptions::add_to(CLI::App& command, std::uint32_t default_replicat
   command.add_option("--max-events", max_events,
                      "Per-customer event cap (default 1000000); journeys hitting it are reported as truncated")
       ->check(CLI::PositiveNumber);
+  command.add_flag("--run-off", run_off,
+                   "After the horizon, let purchasers' journeys run to their end (influences frozen at their "
+                   "final values) and report lifetime value: net revenue per purchaser over the whole relationship");
   command.add_flag("--quiet,-q", quiet,
                    "No warnings and no progress bar; errors and results are still printed, --out still written");
 }
@@ -158,6 +161,7 @@ journeysim::RunOptions SimulationOptions::run_options() const {
   options.market_size = market_size;
   options.replications = replications;
   options.max_events_per_customer = max_events;
+  options.run_off = run_off;
   return options;
 }
 

@@ -17,10 +17,6 @@ class RunCommand : public Command {
     options_.add_to(*subcommand_, 1);
     subcommand_->add_flag("--json", json_, "Print results as one JSON object");
     subcommand_->add_option("--out,-o", out_, "Also write results to an HDF5 file (atomically)");
-    subcommand_->add_flag("--run-off", run_off_,
-                          "After the horizon, let purchasers' journeys run to their end (influences frozen at "
-                          "their final values) and report lifetime value: net revenue per purchaser over the "
-                          "whole relationship");
   }
 
   int run() override {
@@ -30,9 +26,7 @@ class RunCommand : public Command {
     options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
-    journeysim::RunOptions options = options_.run_options();
-    options.run_off = run_off_;
-    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options),
+    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options_.run_options()),
                                              [&progress](double fraction) { progress.update(fraction); });
     progress.finish();
     stamp(results);  // one provenance for the file and the JSON
@@ -46,7 +40,6 @@ class RunCommand : public Command {
   ScenarioSource source_;
   SimulationOptions options_;
   bool json_ = false;
-  bool run_off_ = false;
   std::string out_;
 };
 

@@ -92,6 +92,7 @@ class SweepCommand : public Command {
     job.market_size = plan->market_size.value_or(0);
     job.replications = plan->replications.value_or(5);
     job.max_events_per_customer = options_.max_events;
+    job.run_off = options_.run_off;
     job.output_path = out_;
     job.resume = resume_;
     job.restart = restart_;

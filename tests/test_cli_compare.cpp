@@ -160,6 +160,22 @@ TEST(CliRun, StrategiesComposeAndSetEditsAreRecorded) {
   EXPECT_TRUE(contains(bad_file.err, "bad.yaml:2:")) << bad_file;
 }
 
+TEST(CliCompare, RunOffGivesLifetimeValueDeltas) {
+  const std::vector<std::string> args{"compare", scenario_path("shoe_shop.yaml"), "-s", "no_loyalty_email",
+                                      "--market-size", "20000", "-r", "3", "--json"};
+  const CliResult plain = run_cli(args);
+  ASSERT_EQ(plain.exit_code, 0) << plain;
+  EXPECT_TRUE(parse_json(plain)["strategies"]["no_loyalty_email"]["delta"]["lifetime_value"]["mean"].is_null());
+  std::vector<std::string> with_run_off = args;
+  with_run_off.push_back("--run-off");
+  const CliResult r = run_cli(with_run_off);
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  EXPECT_EQ(j["baseline"]["run_off"], true);
+  // Without the loyalty email fewer pairs are bought again: lifetime value falls.
+  EXPECT_LT(j["strategies"]["no_loyalty_email"]["delta"]["lifetime_value"]["mean"].get<double>(), 0.0);
+}
+
 TEST(CliRun, MoreThreadsThanCoresIsAWarningNotAnError) {
   TempDir dir;
   const std::string file = dir.write("tiny.yaml", kTinyScenario);

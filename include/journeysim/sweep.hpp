@@ -29,6 +29,7 @@ struct SweepJob {
   std::uint64_t market_size = 0;   // 0: each point's market.size
   std::uint32_t replications = 1;
   std::uint32_t max_events_per_customer = 1'000'000;
+  bool run_off = false;  // lifetime value at every point (RunPlan::run_off)
   std::string output_path;  // the journal of finished points is `<output_path>.journal` while it runs
   // Keep the points an earlier run of the same job finished (in the file or
   // the journal) and run the rest.

@@ -213,6 +213,7 @@ std::uint64_t fingerprint(const SweepJob& job, const SweepData& data) {
   h.u64(job.market_size);
   h.u64(job.replications);
   h.u64(job.max_events_per_customer);
+  h.u64(job.run_off ? 1 : 0);
   h.u64(data.points);
   for (const std::string& path : data.parameters) h.text(path);
   for (double value : data.parameter_values) h.real(value);
@@ -463,6 +464,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
     plan.first_replication = 0;
     plan.replications = job.replications;
     plan.max_events_per_customer = job.max_events_per_customer;
+    plan.run_off = job.run_off;
     Results results;
     try {
       std::function<void(double)> progress;
