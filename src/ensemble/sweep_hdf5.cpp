@@ -35,6 +35,7 @@
 #include <fmt/format.h>
 
 #include "ensemble/sweep_hdf5.hpp"
+#include "io/hdf5_detail.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
 #include "journeysim/statistics.hpp"
@@ -45,28 +46,8 @@ namespace sweep_detail {
 
 namespace {
 
-// Silences the HDF5 error stack printer while we work (errors become
-// exceptions with messages), restoring whatever was set before.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t func_ = nullptr;
-  void* data_ = nullptr;
-};
-
-H5::StrType string_type() {
-  H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-  type.setCset(H5T_CSET_UTF8);
-  return type;
-}
+using hdf5_detail::QuietHdf5;
+using hdf5_detail::string_type;
 
 // Links whose names may hold any UTF-8, with the groups a '/' in them asks for.
 H5::LinkCreatPropList link_properties() {
@@ -117,13 +98,6 @@ H5::DataSet doubles_dataset(H5::Group& group, const std::string& name, const std
 void describe(H5::H5Object& dataset, const std::vector<std::string>& dims, const std::string& unit) {
   strings_attribute(dataset, "dims", dims);
   string_attribute(dataset, "unit", unit);
-}
-
-// A headline metric's unit as stored: its display unit "%" is a fraction, "" a dimensionless value.
-std::string metric_unit(const MetricDefinition* definition) {
-  const std::string unit = definition != nullptr ? definition->unit : "";
-  if (unit == "%") return "fraction";
-  return unit.empty() ? "1" : unit;
 }
 
 void check_shapes(const SweepData& data) {
@@ -345,7 +319,7 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
         H5::DataSet values = doubles_dataset(metrics, key, {points, data.replications}, data.metrics[k]);
         H5::DataSet summaries = doubles_dataset(summary, key, {points, 3}, data.summary[k]);
         const MetricDefinition* definition = find_metric(key);
-        const std::string unit = metric_unit(definition);
+        const std::string unit = hdf5_detail::data_unit(definition != nullptr ? definition->unit : "");
         describe(values, {"point", "replication"}, unit);
         describe(summaries, {"point", "statistic"}, unit);
         strings_attribute(summaries, "statistics", {"mean", "ci95_low", "ci95_high"});
