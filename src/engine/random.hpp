@@ -48,6 +48,11 @@ class DrawStream {
   // A key of its own for each group of customers (`group` ≠ 0), so a
   // customer's stream is (group, position in it): mixed by SplitMix64's
   // finaliser, distinct groups collide with probability 2^-64.
+  // The group of the customers one activation makes aware: one step, one
+  // segment, one entry (initial awareness 0, channels, word of mouth).
+  static std::uint64_t activation_group(std::uint32_t step, std::uint32_t segment, std::uint32_t entry) {
+    return (std::uint64_t{step} << 24 | std::uint64_t{segment} << 16 | entry) + 1;
+  }
   static Key group_key(std::uint64_t seed, std::uint64_t group) {
     std::uint64_t z = seed ^ (group * 0x9e3779b97f4a7c15ull);
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;

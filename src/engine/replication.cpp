@@ -138,8 +138,8 @@ void Replication::activate(std::uint32_t step) {
 
   auto add = [&](std::uint8_t segment, std::uint32_t entry_node, std::uint64_t count, double hazard) {
     if (count == 0) return;
-    const std::uint64_t group = (std::uint64_t{step} << 24 | std::uint64_t{segment} << 16 |
-                                 (entry_node - model_.touchpoint_count())) + 1;
+    const std::uint64_t group =
+        DrawStream::activation_group(step, segment, entry_node - model_.touchpoint_count());
     activations_.push_back({DrawStream::group_key(settings_.seed, group), next_id_, static_cast<std::uint32_t>(count),
                             segment, entry_node, hazard, -std::expm1(-hazard * duration)});
     next_id_ += static_cast<std::uint32_t>(count);

@@ -17,6 +17,10 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
   std::uint64_t* visits = result.visits.data();
   std::uint64_t events = 0;
   double days = 0.0;
+  // Everyone is made aware by initial awareness at step 0 in one segment: one
+  // activation, whose key the engine's customers draw with (by position = id).
+  const engine::DrawStream::Key key =
+      engine::DrawStream::group_key(seed, engine::DrawStream::activation_group(0, 0, 0));
   const auto started = std::chrono::steady_clock::now();
   for (std::uint32_t id = 0; id < customers; ++id) {
     std::uint32_t node = model.initial_entry();
@@ -24,7 +28,7 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
     double time = 0.0;
     while (true) {
       ++event;
-      engine::DrawStream draws(seed, id, 0, event);
+      engine::DrawStream draws(key, id, 0, event);
       const engine::Outcome& next =
           model.choose(0, node, draws.bits(engine::Slot::choice));
       if (next.node == engine::dropoff_node) break;
