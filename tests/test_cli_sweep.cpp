@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "hdf5_datasets.hpp"
 #include "journeysim/sweep.hpp"
 
 using journeysim::cli_testing::CliResult;
@@ -39,28 +40,7 @@ std::vector<std::string> files_in(const fs::path& dir) {
   return out;
 }
 
-// Every dataset of an HDF5 file as raw bytes in the file's own type, by path.
-void collect(const H5::Group& group, const std::string& prefix, std::map<std::string, std::vector<char>>& out) {
-  for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
-    const std::string name = group.getObjnameByIdx(i);
-    if (group.childObjType(name) == H5O_TYPE_GROUP) {
-      collect(group.openGroup(name), prefix + name + "/", out);
-      continue;
-    }
-    const H5::DataSet dataset = group.openDataSet(name);
-    const H5::DataType type = dataset.getDataType();
-    std::vector<char> bytes(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()) * type.getSize());
-    if (!bytes.empty()) dataset.read(bytes.data(), type);
-    out[prefix + name] = std::move(bytes);
-  }
-}
-
-std::map<std::string, std::vector<char>> datasets_of(const std::string& path) {
-  std::map<std::string, std::vector<char>> out;
-  const H5::H5File file(path, H5F_ACC_RDONLY);
-  collect(file.openGroup("/"), "/", out);
-  return out;
-}
+using journeysim::testing_hdf5::datasets_of;
 
 // Starts `journeysim ARGS...` with its output thrown away; returns its pid.
 pid_t start(const std::vector<std::string>& args) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "hdf5_datasets.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/load.hpp"
 #include "journeysim/statistics.hpp"
@@ -101,28 +102,7 @@ bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; 
   return ::testing::AssertionSuccess();
 }
 
-// Every dataset of two HDF5 files, as raw bytes in the file's own type, by path.
-void datasets(const H5::Group& group, const std::string& prefix, std::map<std::string, std::vector<char>>& out) {
-  for (hsize_t i = 0; i < group.getNumObjs(); ++i) {
-    const std::string name = group.getObjnameByIdx(i);
-    if (group.childObjType(name) == H5O_TYPE_GROUP) {
-      datasets(group.openGroup(name), prefix + name + "/", out);
-      continue;
-    }
-    const H5::DataSet dataset = group.openDataSet(name);
-    const H5::DataType type = dataset.getDataType();
-    std::vector<char> bytes(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()) * type.getSize());
-    if (!bytes.empty()) dataset.read(bytes.data(), type);
-    out[prefix + name] = std::move(bytes);
-  }
-}
-
-std::map<std::string, std::vector<char>> datasets_of(const std::string& path) {
-  std::map<std::string, std::vector<char>> out;
-  const H5::H5File file(path, H5F_ACC_RDONLY);
-  datasets(file.openGroup("/"), "/", out);
-  return out;
-}
+using journeysim::testing_hdf5::datasets_of;
 
 void expect_identical_files(const std::string& a, const std::string& b) {
   const auto left = datasets_of(a), right = datasets_of(b);
