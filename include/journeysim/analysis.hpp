@@ -35,6 +35,13 @@ struct ExactAnalysis {
 
 ExactAnalysis analyze(const Scenario& scenario);
 
+// P(an aware customer ever purchases) with the touchpoints flagged in
+// `removed` (one flag per touchpoint; empty: none) taken away: whoever would
+// enter one drops off, as `remove: touchpoints.X` does. Markov-chain
+// attribution's removal effect of X is 1 - this / conversion_probability.
+// Same entries, segments and rating as analyze(); NaN when nobody is aware.
+double conversion_probability_without(const Scenario& scenario, const std::vector<bool>& removed);
+
 // {"conversion_probability":…, "expected_purchases":…, "expected_journey_days":…,
 //  "touchpoints":[{"name","entry","visits","dropoffs","conversion_from"}…], …}
 nlohmann::json analysis_to_json(const Scenario& scenario, const ExactAnalysis& analysis);

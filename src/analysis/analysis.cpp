@@ -3,9 +3,12 @@
 #include <vector>
 
 #include <Eigen/Dense>
+#include <Eigen/IterativeLinearSolvers>
+#include <Eigen/SparseLU>
 
 #include "journeysim/analysis.hpp"
 #include "journeysim/chain.hpp"
+#include "journeysim/errors.hpp"
 #include "journeysim/graph.hpp"
 
 namespace journeysim {
@@ -49,54 +52,123 @@ SegmentEntries segment_entries(const Scenario& scenario, const Segment& segment)
   return result;
 }
 
-Eigen::MatrixXd substochastic_matrix(const std::vector<std::vector<Outgoing>>& rows) {
+using SparseMatrix = Eigen::SparseMatrix<double>;                   // column-major, as SparseLU wants
+using RowMatrix = Eigen::SparseMatrix<double, Eigen::RowMajor>;      // for walking a touchpoint's edges
+
+// Q, the touchpoint-to-touchpoint part of the chain, sparse: fitted
+// higher-order scenarios have thousands of touchpoints but few edges each.
+RowMatrix substochastic_matrix(const std::vector<std::vector<Outgoing>>& rows) {
   const auto count = static_cast<Eigen::Index>(rows.size());
-  Eigen::MatrixXd q = Eigen::MatrixXd::Zero(count, count);
+  std::vector<Eigen::Triplet<double>> entries;
   for (Eigen::Index from = 0; from < count; ++from)
-    for (const Outgoing& out : rows[static_cast<size_t>(from)]) q(from, out.to) += out.probability;
+    for (const Outgoing& out : rows[static_cast<size_t>(from)]) entries.emplace_back(from, out.to, out.probability);
+  RowMatrix q(count, count);
+  q.setFromTriplets(entries.begin(), entries.end());  // duplicates are summed
   return q;
 }
 
+// I - Q of an absorbing chain is an M-matrix: BiCGSTAB (Jacobi-preconditioned)
+// converges in a few iterations where a full LU's fill-in (histories of a
+// fitted higher-order chain loop into each other) costs seconds. The direct
+// solve remains for the rare system it does not settle.
+Eigen::VectorXd solve(const SparseMatrix& system, const Eigen::VectorXd& rhs) {
+  if (rhs.size() > 200) {
+    Eigen::BiCGSTAB<SparseMatrix, Eigen::DiagonalPreconditioner<double>> iterative;
+    iterative.setTolerance(1e-14);
+    iterative.compute(system);
+    if (iterative.info() == Eigen::Success) {
+      Eigen::VectorXd solution = iterative.solve(rhs);
+      if (iterative.info() == Eigen::Success && (system * solution - rhs).lpNorm<Eigen::Infinity>() <= 1e-12)
+        return solution;
+    }
+  }
+  Eigen::SparseLU<SparseMatrix> lu;
+  lu.compute(system);
+  if (lu.info() != Eigen::Success)
+    throw InternalError("exact analysis: the absorbing chain's system is singular although no closed set was found");
+  return lu.solve(rhs);
+}
+
 // P(reach a purchase touchpoint | at touchpoint i): 1 on purchase touchpoints,
-// and on the rest the first-passage equations x = Q_NN x + Q_NP 1.
-Eigen::VectorXd conversion_from_each(const Scenario& scenario, const Eigen::MatrixXd& q) {
+// 0 on those in `removed` (entering one is a drop-off), and on the rest the
+// first-passage equations x = Q_NN x + Q_NP 1.
+Eigen::VectorXd conversion_from_each(const Scenario& scenario, const RowMatrix& q,
+                                     const std::vector<bool>& removed) {
   const auto count = static_cast<Eigen::Index>(scenario.touchpoints.size());
-  std::vector<Eigen::Index> purchase, other;
-  for (Eigen::Index i = 0; i < count; ++i)
-    (scenario.touchpoints[static_cast<size_t>(i)].purchase_revenue ? purchase : other).push_back(i);
-
+  std::vector<Eigen::Index> unknown_index(static_cast<size_t>(count), -1);
   Eigen::VectorXd conversion = Eigen::VectorXd::Zero(count);
-  for (Eigen::Index i : purchase) conversion[i] = 1.0;
-  if (purchase.empty() || other.empty()) return conversion;
+  Eigen::Index unknowns = 0;
+  for (Eigen::Index i = 0; i < count; ++i) {
+    if (!removed.empty() && removed[static_cast<size_t>(i)]) continue;
+    if (scenario.touchpoints[static_cast<size_t>(i)].purchase_revenue) conversion[i] = 1.0;
+    else unknown_index[static_cast<size_t>(i)] = unknowns++;
+  }
+  if (unknowns == 0) return conversion;
 
-  const auto others = static_cast<Eigen::Index>(other.size());
-  const Eigen::MatrixXd q_other = q(other, other);
-  const Eigen::VectorXd into_purchase = q(other, purchase).rowwise().sum();
-  const Eigen::MatrixXd system = Eigen::MatrixXd::Identity(others, others) - q_other;
-  const Eigen::VectorXd solution = system.partialPivLu().solve(into_purchase);
-  for (Eigen::Index k = 0; k < others; ++k) conversion[other[static_cast<size_t>(k)]] = solution[k];
+  std::vector<Eigen::Triplet<double>> entries;
+  Eigen::VectorXd into_purchase = Eigen::VectorXd::Zero(unknowns);
+  for (Eigen::Index from = 0; from < count; ++from) {
+    const Eigen::Index row = unknown_index[static_cast<size_t>(from)];
+    if (row < 0) continue;
+    entries.emplace_back(row, row, 1.0);
+    for (RowMatrix::InnerIterator edge(q, from); edge; ++edge) {
+      const Eigen::Index column = unknown_index[static_cast<size_t>(edge.col())];
+      if (column >= 0) entries.emplace_back(row, column, -edge.value());
+      else into_purchase[row] += edge.value() * conversion[edge.col()];
+    }
+  }
+  SparseMatrix system(unknowns, unknowns);
+  system.setFromTriplets(entries.begin(), entries.end());
+  const Eigen::VectorXd solution = solve(system, into_purchase);
+  for (Eigen::Index i = 0; i < count; ++i)
+    if (unknown_index[static_cast<size_t>(i)] >= 0) conversion[i] = solution[unknown_index[static_cast<size_t>(i)]];
   return conversion;
 }
 
-}  // namespace
-
-ExactAnalysis analyze(const Scenario& scenario) {
-  // A closed set makes I - Q singular; report it as the loader would rather
-  // than return numbers from a failed solve.
+// A closed set makes I - Q singular; report it as the loader would rather
+// than return numbers from a failed solve.
+void refuse_closed_sets(const Scenario& scenario) {
   Diagnostics graph_diagnostics;
   report_closed_sets(scenario, graph_diagnostics);
   if (graph_diagnostics.has_errors()) throw ScenarioError(graph_diagnostics);
+}
 
-  const size_t count = scenario.touchpoints.size();
-  const auto n = static_cast<Eigen::Index>(count);
-  const std::vector<Segment> segments = effective_segments(scenario);
-
+std::vector<SegmentEntries> all_segment_entries(const Scenario& scenario, const std::vector<Segment>& segments,
+                                                double& total_aware) {
   std::vector<SegmentEntries> entries;
-  double total_aware = 0.0;
+  total_aware = 0.0;
   for (const Segment& segment : segments) {
     entries.push_back(segment_entries(scenario, segment));
     total_aware += entries.back().aware;
   }
+  return entries;
+}
+
+}  // namespace
+
+double conversion_probability_without(const Scenario& scenario, const std::vector<bool>& removed) {
+  if (!removed.empty() && removed.size() != scenario.touchpoints.size())
+    throw InternalError("conversion_probability_without: one flag per touchpoint expected");
+  refuse_closed_sets(scenario);
+  const std::vector<Segment> segments = effective_segments(scenario);
+  double total_aware = 0.0;
+  const std::vector<SegmentEntries> entries = all_segment_entries(scenario, segments, total_aware);
+  if (total_aware <= 0.0) return std::numeric_limits<double>::quiet_NaN();
+  double conversion = 0.0;
+  for (size_t s = 0; s < segments.size(); ++s) {
+    const RowMatrix q = substochastic_matrix(transition_rows(scenario, segments[s], scenario.reviews.prior_rating));
+    conversion += entries[s].entries.dot(conversion_from_each(scenario, q, removed)) / total_aware;
+  }
+  return conversion;
+}
+
+ExactAnalysis analyze(const Scenario& scenario) {
+  refuse_closed_sets(scenario);
+  const size_t count = scenario.touchpoints.size();
+  const auto n = static_cast<Eigen::Index>(count);
+  const std::vector<Segment> segments = effective_segments(scenario);
+  double total_aware = 0.0;
+  const std::vector<SegmentEntries> entries = all_segment_entries(scenario, segments, total_aware);
 
   // Segments count in proportion to the aware customers they bring. With
   // nobody aware every expectation is zero, but conversion_from still
@@ -113,17 +185,19 @@ ExactAnalysis analyze(const Scenario& scenario) {
 
   for (size_t s = 0; s < segments.size(); ++s) {
     const auto rows = transition_rows(scenario, segments[s], scenario.reviews.prior_rating);
-    const Eigen::MatrixXd q = substochastic_matrix(rows);
-    const Eigen::VectorXd conversion_s = conversion_from_each(scenario, q);
+    const RowMatrix q = substochastic_matrix(rows);
+    const Eigen::VectorXd conversion_s = conversion_from_each(scenario, q, {});
     conversion_from += weight[s] * conversion_s;
     if (total_aware <= 0.0) continue;
 
     const Eigen::VectorXd entry_s = entries[s].entries / total_aware;  // already weighted
     // visits^T = entry^T N with N = (I - Q)^{-1}, i.e. (I - Q)^T visits = entry.
-    const Eigen::MatrixXd system = Eigen::MatrixXd::Identity(n, n) - q;
-    const Eigen::VectorXd visits_s = system.partialPivLu().transpose().solve(entry_s);
+    RowMatrix identity(n, n);
+    identity.setIdentity();
+    const SparseMatrix system = RowMatrix(identity - q).transpose();
+    const Eigen::VectorXd visits_s = solve(system, entry_s);
     const Eigen::VectorXd leave_s =
-        (Eigen::VectorXd::Ones(n) - q.rowwise().sum()).cwiseMax(0.0);  // row drop-off
+        (Eigen::VectorXd::Ones(n) - q * Eigen::VectorXd::Ones(n)).cwiseMax(0.0);  // row drop-off
 
     entry_mix += entry_s;
     visits += visits_s;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
+#include <unordered_map>
 
 namespace journeysim {
 
@@ -42,10 +44,18 @@ double relative_rating(const Scenario& scenario, double rating) {
 
 std::vector<std::vector<RatedOutgoing>> rated_rows(const Scenario& scenario, const Segment& segment) {
   std::vector<std::vector<RatedOutgoing>> rows(scenario.touchpoints.size());
+  // A map, not touchpoint_index(): fitted higher-order scenarios have
+  // thousands of touchpoints, and a linear search per transition is quadratic.
+  std::unordered_map<std::string_view, int> index;
+  for (size_t i = 0; i < scenario.touchpoints.size(); ++i) index.emplace(scenario.touchpoints[i].name, static_cast<int>(i));
+  auto index_of = [&](const std::string& name) {
+    const auto found = index.find(name);
+    return found == index.end() ? -1 : found->second;
+  };
   for (size_t t = 0; t < scenario.transitions.size(); ++t) {
     const Transition& transition = scenario.transitions[t];
-    const int from = scenario.touchpoint_index(transition.from);
-    const int to = scenario.touchpoint_index(transition.to);
+    const int from = index_of(transition.from);
+    const int to = index_of(transition.to);
     if (from < 0 || to < 0) continue;  // removed by a strategy: that flow drops off
     double probability = transition.probability;
     for (const auto& scale : segment.transition_scale)
