@@ -1,6 +1,6 @@
 #pragma once
 // The command-line program's pieces: one Command object per subcommand
-// (validate, graph, analyze, run, compare, sweep), each registering its own
+// (validate, graph, analyze, run, compare, sweep, fit, attribute), each registering its own
 // options, and the helpers they share.
 #include <cstdint>
 #include <memory>
@@ -37,6 +37,8 @@ std::unique_ptr<Command> analyze_command(CLI::App& app);
 std::unique_ptr<Command> run_command(CLI::App& app);
 std::unique_ptr<Command> compare_command(CLI::App& app);
 std::unique_ptr<Command> sweep_command(CLI::App& app);
+std::unique_ptr<Command> fit_command(CLI::App& app);
+std::unique_ptr<Command> attribute_command(CLI::App& app);
 
 // The command line as typed, for the provenance result files keep: main sets
 // it from argv; arguments are quoted for a POSIX shell where they need it.

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   commands.push_back(cli::run_command(app));
   commands.push_back(cli::compare_command(app));
   commands.push_back(cli::sweep_command(app));
+  commands.push_back(cli::fit_command(app));
+  commands.push_back(cli::attribute_command(app));
 
   try {
     app.parse(argc, argv);
