@@ -1,5 +1,6 @@
 #include "journeysim/attribution.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -214,7 +215,8 @@ nlohmann::json attribution_to_json(const Attribution& attribution) {
 std::string attribution_to_table(const Attribution& attribution) {
   std::string out = fmt::format(
       "Attribution · {} · P(convert) = {:.6f} · scaled to {:.0f} conversions and value {:.2f} ({})\n"
-      "Removal effect = 1 − P(convert without the channel) / P(convert), exact from the absorbing chain ({:.3f} s)",
+      "Removal effect = 1 − P(convert without the channel) / P(convert), exact from the absorbing chain ({:.3f} s);\n"
+      "share = its part of the removal effects, which scale the conversions and value",
       attribution.scenario_name, attribution.conversion_probability, attribution.total_conversions,
       attribution.total_value, attribution.totals_from, attribution.exact_seconds);
   if (attribution.replications > 0)
@@ -226,13 +228,21 @@ std::string attribution_to_table(const Attribution& attribution) {
   for (const HeuristicCredit& credit : attribution.heuristics) heuristic[credit.channel] = &credit;
   std::size_t width = 7;
   for (const ChannelCredit& channel : attribution.channels) width = std::max(width, channel.channel.size());
-  out += fmt::format("  {:<{}}  {:>14}  {:>12}  {:>12}", "Channel", width, "Removal effect", "Conversions", "Value");
+  out += fmt::format("  {:<{}}  {:>14}  {:>7}  {:>12}  {:>12}", "Channel", width, "Removal effect", "Share",
+                     "Conversions", "Value");
   if (attribution.replications > 0) out += fmt::format("  {:>28}", "Simulated effect (95% CI)");
   if (!heuristic.empty()) out += fmt::format("  {:>11}  {:>11}  {:>11}", "First touch", "Last touch", "Linear");
   out += "\n";
-  for (const ChannelCredit& channel : attribution.channels) {
-    out += fmt::format("  {:<{}}  {:>14.6f}  {:>12.1f}  {:>12.2f}", channel.channel, width, channel.removal_effect,
-                       channel.attributed_conversions, channel.attributed_value);
+  // Largest effect first: the order a reader ranks channels in.
+  std::vector<const ChannelCredit*> ranked;
+  for (const ChannelCredit& channel : attribution.channels) ranked.push_back(&channel);
+  std::stable_sort(ranked.begin(), ranked.end(),
+                   [](const ChannelCredit* a, const ChannelCredit* b) { return a->removal_effect > b->removal_effect; });
+  for (const ChannelCredit* ranked_channel : ranked) {
+    const ChannelCredit& channel = *ranked_channel;
+    const double share = attribution.total_conversions > 0.0 ? channel.attributed_conversions / attribution.total_conversions : NAN;
+    out += fmt::format("  {:<{}}  {:>14.6f}  {:>6.2f}%  {:>12.1f}  {:>12.2f}", channel.channel, width,
+                       channel.removal_effect, 100.0 * share, channel.attributed_conversions, channel.attributed_value);
     if (channel.simulated_removal_effect) {
       const Interval& effect = *channel.simulated_removal_effect;
       out += effect.low ? fmt::format("  {:>8.5f} [{:>8.5f}, {:>8.5f}]", effect.mean, *effect.low, *effect.high)
