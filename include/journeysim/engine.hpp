@@ -12,6 +12,9 @@ namespace journeysim {
 
 // More worker threads than this is a mistake, not a request.
 constexpr unsigned max_threads = 1024;
+// A trace is for following customers by eye, or for feeding `fit`; beyond
+// this it would be a copy of the whole run.
+constexpr std::uint32_t max_trace_customers = 1'000'000;
 
 struct RunOptions {
   unsigned threads = 0;  // 0: all hardware threads
@@ -23,6 +26,9 @@ struct RunOptions {
   // their journeys with shared influences frozen at their final values, so
   // RunResult::lifetime_net_revenue (and lifetime_value) can be reported.
   bool run_off = false;
+  // Follow this many customers of the first replication, event by event, into
+  // Results::trace (0: none). Tracing changes no result.
+  std::uint32_t trace_customers = 0;
   // Called from the driving thread with the fraction done (0..1).
   std::function<void(double)> progress;
 };
@@ -30,5 +36,12 @@ struct RunOptions {
 // Same scenario, options and seed ⇒ identical results for any thread count.
 // One run on a fresh Engine (ensemble.hpp); use an Engine for many.
 Results run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// The customers a trace of `customers` follows are ids 0, stride, 2·stride, …
+// (ids are given in order of awareness), spread over the customers expected
+// to become aware by the horizon without word of mouth, as `analyze` counts
+// them: stride = max(1, ⌊expected aware / customers⌋). It depends on the
+// scenario and market size only, never on threads or random draws.
+std::uint64_t trace_stride(const Scenario& scenario, std::uint64_t market_size, std::uint32_t customers);
 
 }  // namespace journeysim

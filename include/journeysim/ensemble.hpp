@@ -32,6 +32,9 @@ struct RunPlan {
   std::uint32_t replications = 1;
   std::uint32_t max_events_per_customer = 1'000'000;
   bool run_off = false;  // run purchasers' journeys off past the horizon (lifetime value)
+  // Customers of the first replication to follow into Results::trace (0: none;
+  // at most max_trace_customers). Until the horizon: run-off is not traced.
+  std::uint32_t trace_customers = 0;
 };
 
 // A plan from a scenario and run options (seed and market size default to the scenario's).

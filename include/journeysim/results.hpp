@@ -2,6 +2,7 @@
 // What a run produces: per replication tallies (exact integers where possible).
 // Summaries across replications are in statistics.hpp.
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,6 +105,55 @@ struct RunResult {
   double wall_seconds = 0.0;  // simulation only
 };
 
+// What happened to a traced customer (run --trace). The order is the order
+// of a journey's rows that share an event: an entry, then the review and
+// advocacy its purchase brought, then how the journey stood when it stopped.
+enum class TraceEvent : std::uint8_t {
+  aware,        // made aware; place = the entry it came by ("initial", "channel:<via>", "word_of_mouth")
+  enter,        // entered a touchpoint that is neither a purchase nor a refund
+  purchase,     // entered a purchase touchpoint; revenue = its revenue
+  refund,       // entered a refund touchpoint; revenue = minus the amount given back
+  review,       // posted a public review at this purchase, rated at its satisfaction
+  advocate,     // became an active advocate at this purchase
+  drop_off,     // left the journey, at the end of its dwell at place (an entry: it entered nothing)
+  in_progress,  // still travelling at the horizon (time = the horizon), at place
+  truncated,    // stopped by the per-customer event cap, at place
+};
+
+// The name the trace file uses: "aware", "enter", …, "drop_off", "in_progress", "truncated".
+inline const char* trace_event_name(TraceEvent event) {
+  constexpr const char* names[] = {"aware",    "enter",    "purchase",    "refund",   "review",
+                                   "advocate", "drop_off", "in_progress", "truncated"};
+  return names[static_cast<std::size_t>(event)];
+}
+
+// One row of a trace: one event of one customer.
+struct TraceRow {
+  std::uint32_t customer = 0;  // id: customers are numbered in the order they became aware
+  std::uint32_t segment = 0;   // index into Results::segments
+  double time = 0.0;           // days
+  // A touchpoint index (below Results::touchpoints.size()), or that size +
+  // an index into Results::entries for rows about an entry.
+  std::uint32_t place = 0;
+  TraceEvent event = TraceEvent::enter;
+  double experience = std::numeric_limits<double>::quiet_NaN();  // drawn at this entry; NaN: unrated, or not an entry
+  // The running mean of experiences after this row, kept as the engine keeps
+  // it (float); NaN while the customer has had no rated experience.
+  float satisfaction = std::numeric_limits<float>::quiet_NaN();
+  double revenue = std::numeric_limits<double>::quiet_NaN();  // purchase: + revenue; refund: − amount; else NaN
+};
+
+// The journeys of a few customers of one replication (RunPlan::trace_customers).
+struct JourneyTrace {
+  std::uint32_t requested = 0;    // customers asked for; 0: no trace
+  std::uint32_t replication = 0;  // the replication traced: the plan's first
+  // Traced ids: 0, stride, 2·stride, … (requested of them), chosen before the
+  // run from the scenario alone, so the same whatever the thread count.
+  std::uint64_t stride = 0;
+  std::uint64_t customers = 0;  // how many of those ids became aware, and so appear
+  std::vector<TraceRow> rows;   // by customer, then in journey order
+};
+
 struct Results {
   std::string scenario_name;
   std::string scenario_text;
@@ -128,6 +178,7 @@ struct Results {
   std::vector<RunResult> runs;  // one per replication
   double wall_seconds = 0.0;    // all replications, simulation only
   bool run_off = false;         // purchasers' journeys were run off past the horizon
+  JourneyTrace trace;           // followed customers, when the plan asked for them
 
   // Provenance a result file keeps: how it was made.
   std::string command_line;     // as typed, arguments quoted where needed; "" when run from code

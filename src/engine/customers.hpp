@@ -21,6 +21,7 @@ enum CustomerFlag : std::uint8_t {
   advocate_ever = 2,
   finished = 4,   // dropped off
   truncated = 8,  // stopped by the event cap
+  traced = 16,    // its events are recorded (run --trace): a bit test is all an untraced customer pays
 };
 
 struct alignas(32) HotState {

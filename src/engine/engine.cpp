@@ -1,5 +1,6 @@
 #include "journeysim/ensemble.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <memory>
@@ -80,6 +81,7 @@ RunPlan plan_for(Scenario scenario, const RunOptions& options) {
   plan.replications = options.replications;
   plan.max_events_per_customer = options.max_events_per_customer;
   plan.run_off = options.run_off;
+  plan.trace_customers = options.trace_customers;
   plan.scenario = std::move(scenario);
   return plan;
 }
@@ -124,6 +126,8 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
   if (plan.replications == 0) throw InputError("replications must be at least 1");
   if (plan.first_replication > std::numeric_limits<std::uint32_t>::max() - plan.replications)
     throw InputError("replication numbers must stay below 2^32");
+  if (plan.trace_customers > max_trace_customers)
+    throw InputError(fmt::format("{} customers to trace; at most {}", plan.trace_customers, max_trace_customers));
   const Scenario& scenario = plan.scenario;
   engine::CompiledModel model(scenario);
   check_limits(scenario, plan.market_size, model);
@@ -131,19 +135,31 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
   Results results = describe(plan, model);
   results.threads = threads();
   results.run_off = plan.run_off;
+  JourneyTrace& trace = results.trace;
+  trace.requested = plan.trace_customers;
+  trace.replication = plan.first_replication;
+  if (trace.requested > 0) trace.stride = trace_stride(scenario, plan.market_size, trace.requested);
   engine::CustomerStore& store = state_->store_for(plan.market_size);
   for (std::uint32_t k = 0; k < plan.replications; ++k) {
     const std::uint32_t replication = plan.first_replication + k;
     const auto started = std::chrono::steady_clock::now();
     engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer,
                                          plan.run_off};
+    const bool traced = k == 0 && trace.requested > 0;  // one replication: a trace is for reading, not averaging
+    if (traced) {
+      settings.trace_stride = trace.stride;
+      settings.trace_end = std::min(trace.stride * trace.requested, plan.market_size);
+    }
     RunResult result;
     state_->arena.execute([&] {
       engine::Replication run(scenario, model, store, settings);
       result = run.run([&](std::uint32_t step, std::uint32_t steps) {
         if (progress) progress((k + static_cast<double>(step + 1) / steps) / plan.replications);
       });
+      if (traced) trace.rows = run.take_trace();
     });
+    if (traced)  // ids 0, stride, … below the number made aware
+      trace.customers = std::min<std::uint64_t>(trace.requested, (result.aware + trace.stride - 1) / trace.stride);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     results.wall_seconds += result.wall_seconds;
     results.runs.push_back(std::move(result));

@@ -223,9 +223,11 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
     aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
   }
   // The cold record is first written at the first purchase, its first reader.
-  store_.hot[id] = HotState{aware, aware, 0.0f, 0, 0,
-                            static_cast<std::uint16_t>(activation.entry_node), activation.segment, 0};
+  const bool traced = traced_id(id);
+  store_.hot[id] = HotState{aware, aware, 0.0f, 0, 0, static_cast<std::uint16_t>(activation.entry_node),
+                            activation.segment, traced ? std::uint8_t{CustomerFlag::traced} : std::uint8_t{0}};
   ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
+  if (traced) [[unlikely]] trace(tally, id, 0, TraceEvent::aware, aware, activation.entry_node);
 }
 
 double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
@@ -252,12 +254,14 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
   std::uint32_t node = store_.hot[id].node;
   std::uint32_t events = store_.hot[id].events;
   const std::uint32_t segment = store_.hot[id].segment;
+  const bool traced = store_.hot[id].flags & CustomerFlag::traced;
 
   while (time < step_end_) {
     if (events >= settings_.max_events_per_customer) {
       store_.hot[id].flags |= CustomerFlag::truncated;
       ++tally.truncated;
       store_.hot[id].events = events;
+      if (traced) [[unlikely]] trace(tally, id, events, TraceEvent::truncated, time, node);
       return;
     }
     ++events;
@@ -275,11 +279,12 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
       ++tally.journey_count;
       tally.journey_sum += fixed;
       tally.journey_sum_sq += static_cast<uint128>(fixed) * fixed;
+      if (traced) [[unlikely]] trace(tally, id, events, TraceEvent::drop_off, time, node);
       return;
     }
     ++tally.flows[next.flow];
     node = next.node;
-    enter(id, node, segment, time, draws, tally);
+    enter(id, node, segment, time, events, draws, tally);
     time += dwell(model_.node(node), draws);
   }
 
@@ -294,13 +299,15 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
 }
 
 void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time,
-                        DrawStream& draws, Tally& tally) {
+                        std::uint32_t event_number, DrawStream& draws, Tally& tally) {
   const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
   ++tally.visits[cell];
+  const std::uint8_t flags_on_entry = store_.hot[id].flags;
   // After the first purchase a visit is retention spending; the visit that
   // makes the first purchase is still acquisition.
-  if (store_.hot[id].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
+  if (flags_on_entry & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
   const NodeTable& table = model_.node(node);
+  double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;
     if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
@@ -308,6 +315,13 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     const std::uint32_t rated = ++store_.hot[id].rated;
     float& satisfaction = store_.hot[id].satisfaction;
     satisfaction += static_cast<float>((experience - satisfaction) / rated);
+    drawn = experience;
+  }
+  const bool traced = flags_on_entry & CustomerFlag::traced;
+  if (traced) [[unlikely]] {
+    const TraceEvent event =
+        table.purchase ? TraceEvent::purchase : table.refund ? TraceEvent::refund : TraceEvent::enter;
+    trace(tally, id, event_number, event, time, node, drawn);
   }
   if (table.refund) ++tally.refunds[cell];
   if (!table.purchase) return;
@@ -330,6 +344,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     tally.new_rating_sum += fixed;
     ++tally.day_reviews[day];
     tally.day_rating_sum[day] += fixed;
+    if (traced) [[unlikely]] trace(tally, id, event_number, TraceEvent::review, time, node);
   }
 
   float& advocate_until = store_.cold[id].advocate_until;
@@ -341,6 +356,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
                          ? static_cast<float>(time + draws.exponential(advocate_days_, Slot::advocate_days))
                          : std::numeric_limits<float>::infinity();
     record_advocate(advocate_until, day, tally);
+    if (traced) [[unlikely]] trace(tally, id, event_number, TraceEvent::advocate, time, node);
   }
 }
 

@@ -3,6 +3,7 @@
 // within a step), awareness activation by pool, and the per-customer walk.
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -23,6 +24,10 @@ struct ReplicationSettings {
   std::uint32_t replication = 0;
   std::uint32_t max_events_per_customer = 1'000'000;
   bool run_off = false;  // continue purchasers' journeys past the horizon (run_off.cpp)
+  // Customers traced (trace.cpp): ids below trace_end that are multiples of
+  // trace_stride. trace_end = 0: none.
+  std::uint64_t trace_stride = 1;
+  std::uint64_t trace_end = 0;
 };
 
 class Replication {
@@ -33,6 +38,10 @@ class Replication {
   // Runs to the horizon. `on_step(k, steps)` is called after each step.
   template <typename OnStep>
   RunResult run(OnStep&& on_step);
+
+  // After run(): the traced customers' rows, in journey order, with a row
+  // for each still travelling at the horizon. Moves the per-thread rows out.
+  std::vector<TraceRow> take_trace();
 
  private:
   // A run of consecutive new customer ids made aware together: one segment,
@@ -65,8 +74,15 @@ class Replication {
   // their journeys with shared influences frozen; only money is counted.
   void run_off();
   void run_off_customer(std::uint32_t id, RunOffTally& tally) const;
-  void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, DrawStream& draws,
-             Tally& tally);
+  void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, std::uint32_t event_number,
+             DrawStream& draws, Tally& tally);
+  bool traced_id(std::uint32_t id) const { return id < settings_.trace_end && id % settings_.trace_stride == 0; }
+  // Records an event of a traced customer; its segment and satisfaction are
+  // read from its state. Out of line: the hot loop only pays for the call
+  // when the customer is traced.
+  [[gnu::cold, gnu::noinline]] void trace(Tally& tally, std::uint32_t id, std::uint32_t event_number,
+                                          TraceEvent event, double time, std::uint32_t place,
+                                          double experience = std::numeric_limits<double>::quiet_NaN()) const;
   double dwell(const NodeTable& node, DrawStream& draws) const;
   RunResult collect() const;
 

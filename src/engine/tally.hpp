@@ -8,6 +8,7 @@
 #include <oneapi/tbb/cache_aligned_allocator.h>
 
 #include "engine/calendar.hpp"
+#include "journeysim/results.hpp"
 
 namespace journeysim::engine {
 
@@ -30,6 +31,14 @@ struct TallyShape {
   std::uint32_t flows = 0;
   std::uint32_t steps = 0;
   std::uint32_t days = 0;
+};
+
+// A traced customer's event as the thread that saw it recorded it. Its
+// journey crosses steps and so threads: (customer, event number, event kind)
+// puts rows back in journey order, the same for any thread count.
+struct TraceRecord {
+  std::uint32_t event_number;  // the customer's own event counter when it happened
+  TraceRow row;
 };
 
 struct Tally {
@@ -83,6 +92,9 @@ struct Tally {
 
   // Customers by the step their next event falls in.
   StepCalendar waiting;
+
+  // Events of traced customers only (empty, and never allocated, without --trace).
+  std::vector<TraceRecord> trace;
 };
 
 // Money made after the horizon by purchasers' run-off journeys.
