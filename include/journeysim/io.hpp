@@ -33,6 +33,13 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
 // Throws as read_results_hdf5 does.
 Comparison read_comparison_hdf5(const std::string& path);
 
+// A run's trace (Results::trace) as CSV, one row per event:
+// customer,segment,time,touchpoint,event,experience,satisfaction,revenue —
+// an event log `fit` reads back. Empty fields for what a row does not have.
+// The file is written atomically.
+std::string trace_to_csv(const Results& results);
+void write_trace_csv(const Results& results, const std::string& path);
+
 // Calls write(temp_path), then renames temp_path to path; on failure the
 // temporary file is removed and the previous `path` (if any) is left intact.
 void write_file_atomically(const std::string& path,
