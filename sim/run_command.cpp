@@ -1,13 +1,27 @@
 // journeysim run: simulate one scenario (with strategies and edits applied).
+#include <filesystem>
 #include <iostream>
+#include <system_error>
+
+#include <fmt/format.h>
 
 #include "command.hpp"
+#include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
 #include "progress_bar.hpp"
 
 namespace cli {
 
 namespace {
+
+// Do two paths name one file? (Then one output would overwrite the other.)
+bool same_file(const std::string& a, const std::string& b) {
+  namespace fs = std::filesystem;
+  std::error_code ec_a, ec_b;
+  const fs::path canonical_a = fs::weakly_canonical(fs::absolute(a, ec_a), ec_a);
+  const fs::path canonical_b = fs::weakly_canonical(fs::absolute(b, ec_b), ec_b);
+  return ec_a || ec_b ? a == b : canonical_a == canonical_b;
+}
 
 class RunCommand : public Command {
  public:
@@ -17,30 +31,72 @@ class RunCommand : public Command {
     options_.add_to(*subcommand_, 1);
     subcommand_->add_flag("--json", json_, "Print results as one JSON object");
     subcommand_->add_option("--out,-o", out_, "Also write results to an HDF5 file (atomically)");
+    CLI::Option* trace =
+        subcommand_
+            ->add_option("--trace", trace_,
+                         "Follow customers event by event: write their journeys to FILE.csv (atomically), one row "
+                         "per event (customer,segment,time,touchpoint,event,experience,satisfaction,revenue). The "
+                         "same customers for any thread count; the first replication only, up to the horizon")
+            ->type_name("FILE.csv");
+    subcommand_
+        ->add_option("--trace-customers", trace_customers_,
+                     fmt::format("How many customers --trace follows (default 10, at most {})",
+                                 journeysim::max_trace_customers))
+        ->check(CLI::Range(1u, journeysim::max_trace_customers))
+        ->needs(trace);
   }
 
   int run() override {
+    const bool tracing = subcommand_->count("--trace") > 0;
+    if (tracing) check_trace_path();
     auto scenario = source_.load(options_.quiet);
     if (!scenario) return exit_bad_input;
     if (!out_.empty()) check_output_file(out_);
+    if (tracing) check_output_file(trace_);
     options_.warn_about_threads();
     journeysim::Engine engine(options_.threads);
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
-    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, options_.run_options()),
+    journeysim::RunOptions run_options = options_.run_options();
+    if (tracing) run_options.trace_customers = trace_customers_;
+    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, run_options),
                                              [&progress](double fraction) { progress.update(fraction); });
     progress.finish();
     stamp(results);  // one provenance for the file and the JSON
     if (!out_.empty()) journeysim::write_results_hdf5(results, out_);
+    if (tracing) {
+      journeysim::write_trace_csv(results, trace_);
+      const journeysim::JourneyTrace& trace = results.trace;
+      const std::uint64_t aware = results.runs.front().aware;
+      if (!options_.quiet && trace.customers < trace.requested)
+        std::cerr << fmt::format(
+            "journeysim: warning: the trace follows {} customers, not {}: {}only {} became aware\n", trace.customers,
+            trace.requested,
+            trace.stride > 1 ? fmt::format("it takes every {}th id, from the number expected to, but ", trace.stride)
+                             : std::string(),
+            aware);
+    }
     if (json_) std::cout << json_text(journeysim::results_to_json(results)) << '\n';
     else std::cout << journeysim::results_to_table(results);
     return finish_output(exit_ok);
   }
 
  private:
+  // Mistakes in the trace's path are found before the run, like --out's.
+  void check_trace_path() const {
+    if (trace_.empty()) throw journeysim::InputError("--trace needs a file path, e.g. --trace journeys.csv");
+    if (trace_ == "-")
+      throw journeysim::InputError("--trace needs a file path, e.g. --trace journeys.csv; standard output has the "
+                                   "results");
+    if (!out_.empty() && same_file(trace_, out_))
+      throw journeysim::InputError("--trace and --out name the same file '" + trace_ + "'; give each its own");
+  }
+
   ScenarioSource source_;
   SimulationOptions options_;
   bool json_ = false;
   std::string out_;
+  std::string trace_;
+  std::uint32_t trace_customers_ = 10;
 };
 
 }  // namespace
