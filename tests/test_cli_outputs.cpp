@@ -3,11 +3,14 @@
 // made; --quiet means the same for every command; undefined sweep means
 // print "n/a"; an initial awareness that leaks is a warning.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <filesystem>
 #include <set>
 #include <string>
 #include <vector>
 
+#include <H5Cpp.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -144,6 +147,59 @@ TEST(CliProvenance, RunStampsJsonAndItsFile) {
   const journeysim::Results read = journeysim::read_results_hdf5(out);
   EXPECT_EQ(read.command_line, j.value("command_line", ""));
   EXPECT_EQ(read.created_utc, j.value("created_utc", ""));
+}
+
+// ---- one set of statistics: JSON, run files and sweep files agree -----------------
+
+double attribute_of(const H5::DataSet& dataset, const char* name) {
+  double value = 0.0;
+  dataset.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &value);
+  return value;
+}
+
+// JSON's number, or NaN for its null: what HDF5 must hold for the same statistic.
+double json_number(const json& value) {
+  return value.is_null() ? std::numeric_limits<double>::quiet_NaN() : value.get<double>();
+}
+
+bool same_number(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+// Writers render the statistics module's numbers only: with 3 replications of
+// a 300-customer market several t-intervals reach below 0 (reviews,
+// in_progress, cost_retention), and the file must hold them clipped as JSON
+// does, for every headline metric, in a run file (/summary/<metric>
+// attributes) and in a sweep file (/summary/<metric> [point, 3]) alike.
+TEST(CliOutputs, JsonAndHdf5ConfidenceIntervalsAreTheSame) {
+  TempDir dir;
+  const std::string out = dir / "run.h5", swept = dir / "sweep.h5";
+  const std::string scenario = scenario_path("ecosystem.yaml");
+  const CliResult r = run_cli({"run", scenario, "--market-size", "300", "-r", "3", "--json", "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json metrics = parse_json(r)["metrics"];
+  // One point whose value is the scenario's own (search costs 1.20): the same runs.
+  const CliResult s = run_cli({"sweep", scenario, "--param", "touchpoints.search.cost=list:1.2", "--market-size",
+                               "300", "-r", "3", "--out", swept, "--quiet"});
+  ASSERT_EQ(s.exit_code, 0) << s;
+  const journeysim::SweepData data = journeysim::read_sweep_hdf5(swept);
+  const H5::H5File file(out, H5F_ACC_RDONLY);
+  std::size_t clipped = 0;
+  ASSERT_EQ(data.metric_keys.size(), metrics.size());
+  for (std::size_t k = 0; k < data.metric_keys.size(); ++k) {
+    const std::string& key = data.metric_keys[k];
+    SCOPED_TRACE(key);
+    const json& metric = metrics.at(key);
+    const double mean = json_number(metric["mean"]), low = json_number(metric["ci95_low"]),
+                 high = json_number(metric["ci95_high"]);
+    const H5::DataSet summary = file.openDataSet("/summary/" + key);
+    EXPECT_TRUE(same_number(attribute_of(summary, "mean"), mean));
+    EXPECT_TRUE(same_number(attribute_of(summary, "ci95_low"), low)) << attribute_of(summary, "ci95_low") << " vs " << low;
+    EXPECT_TRUE(same_number(attribute_of(summary, "ci95_high"), high));
+    EXPECT_TRUE(same_number(data.summary[k][0], mean));
+    EXPECT_TRUE(same_number(data.summary[k][1], low)) << data.summary[k][1] << " vs " << low;
+    EXPECT_TRUE(same_number(data.summary[k][2], high));
+    if (low == 0.0) ++clipped;
+  }
+  EXPECT_GE(clipped, 3u) << "the case this test is about: intervals clipped at 0";
 }
 
 // ---- the table notes truncated journeys ---------------------------------------------

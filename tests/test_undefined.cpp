@@ -120,7 +120,7 @@ TEST_F(Undefined, NoPurchasersMakesEveryRatioOverPurchasersUndefined) {
   std::string note;
   H5::Attribute attribute = cac.openAttribute("note");
   attribute.read(attribute.getStrType(), note);
-  EXPECT_EQ(note, "NaN: undefined, e.g. no purchasers");
+  EXPECT_EQ(note, "NaN: undefined without purchasers");
   const Results read = read_results_hdf5(path);
   EXPECT_TRUE(std::isnan(summary_of(summarize(read), "cac").mean));
 }

@@ -28,7 +28,8 @@ struct Interval {
 // averaging only the defined ones would hide that some are not.
 Interval confidence_interval(const std::vector<double>& values);
 
-// The `note` attribute HDF5 writers put on datasets that may hold NaN.
+// The `note` attribute HDF5 writers put on datasets that may hold NaN (each
+// metric's own case: undefined_note below; these for the rest).
 inline constexpr const char* kUndefinedNote = "NaN: undefined, e.g. no purchasers";
 inline constexpr const char* kNoRatingNote = "NaN: undefined, e.g. no reviews (no public rating)";
 
@@ -52,6 +53,16 @@ const std::vector<MetricDefinition>& headline_metrics();
 const MetricDefinition* find_metric(std::string_view key);  // nullptr when unknown
 
 std::vector<double> metric_values(const Results& results, const MetricDefinition& metric);
+
+// When a metric that may be undefined is, in its own terms ("NaN: undefined
+// when nobody became aware" for conversion_rate): the `note` HDF5 writers put
+// on its datasets. nullptr for a metric that is never undefined.
+const char* undefined_note(const MetricDefinition& metric);
+
+// The mean and 95% CI of one metric over its per-replication values, clipped
+// to the metric's range: what summarize() reports, and the only numbers any
+// writer (table, JSON, HDF5 run and sweep files) may render for it.
+Interval summarize_metric(const MetricDefinition& metric, const std::vector<double>& values);
 
 struct Metric {
   std::string key;

@@ -258,7 +258,10 @@ void store_point(SweepData& data, std::size_t point, const std::vector<double>& 
     const std::vector<double> per_run(next, next + static_cast<std::ptrdiff_t>(runs));
     next += static_cast<std::ptrdiff_t>(runs);
     std::copy(per_run.begin(), per_run.end(), data.metrics[k].begin() + static_cast<std::ptrdiff_t>(point * runs));
-    const Interval interval = confidence_interval(per_run);
+    // The statistics module's numbers, clipped as summarize() clips them.
+    const MetricDefinition* metric = find_metric(data.metric_keys[k]);
+    if (metric == nullptr) throw InternalError("a sweep holds an unknown metric '" + data.metric_keys[k] + "'");
+    const Interval interval = summarize_metric(*metric, per_run);
     double* summary = data.summary[k].data() + point * 3;
     summary[0] = interval.mean;
     summary[1] = interval.low.value_or(nan);

@@ -14,8 +14,9 @@
 //                    metric is undefined (no purchasers: a CAC, …)
 //                    (attributes label, unit, and note on metrics that can be undefined;
 //                    the group's attribute names = keys in order)
-//   /summary/<key>   float64 [points, 3]: mean, ci95 low, ci95 high (NaN where not run,
-//                    undefined, or without an interval; note as in /metrics)
+//   /summary/<key>   float64 [points, 3]: mean, ci95 low, ci95 high (summarize_metric():
+//                    clipped to the metric's range as a run's JSON and file are; NaN where
+//                    not run, undefined, or without an interval; note as in /metrics)
 //   /series/<name>   float64 [points, days], the mean across replications; a '/' in a
 //                    name is a subgroup (/series/newly_aware_by_channel/search); the
 //                    group's attribute names = names in order
@@ -326,8 +327,8 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
         if (definition != nullptr) {
           string_attribute(values, "label", definition->label);
           string_attribute(values, "display_unit", definition->unit);
-          if (definition->may_be_undefined) {
-            const std::string note = std::string(kUndefinedNote) + "; or the point has not run yet (see /done)";
+          if (const char* undefined = undefined_note(*definition)) {
+            const std::string note = std::string(undefined) + "; or the point has not run yet (see /done)";
             string_attribute(values, "note", note);
             string_attribute(summaries, "note", note);
           }

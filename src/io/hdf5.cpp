@@ -7,10 +7,11 @@
 //                run_wall_seconds[R], run_events[R], run_off (uint8: 1 when purchasers'
 //                journeys were run off past the horizon), and provenance: command_line,
 //                created_utc, git_commit
-//   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (NaN when
-//                there is no interval), label, unit, display_unit (the table's: "%" for a
-//                fraction shown as a percentage); and note ("NaN: undefined, e.g. no
-//                purchasers", or "… no reviews" for the rating) on metrics that can be undefined
+//   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (summarize()'s:
+//                clipped to the metric's range, as in JSON; NaN when there is no interval),
+//                label, unit, display_unit (the table's: "%" for a fraction shown as a
+//                percentage); and note (the metric's own undefined case: undefined_note())
+//                on metrics that can be undefined
 //   /touchpoints name[T], cost_per_visit[T], revenue_per_purchase[T], refund_amount[T],
 //                visits/dropoffs/purchases/refund_count/visits_after_purchase[R×T] (uint64)
 //   /flows       from[F], to[F], entry[F] (uint8), traversals[R×F] (uint64),
@@ -170,7 +171,7 @@ void write_summary(H5::Group& parent, const Results& results) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   for (const MetricDefinition& def : headline_metrics()) {
     const std::vector<double> values = metric_values(results, def);
-    const Interval interval = confidence_interval(values);
+    const Interval interval = summarize_metric(def, values);  // as summarize(): JSON and tables show the same
     H5::DataSet dataset =
         array_dataset<double>(group, def.key, {runs_of(results)}, values, kByRun, data_unit(def.unit));
     scalar_attribute<double>(dataset, "mean", interval.mean);
@@ -178,8 +179,7 @@ void write_summary(H5::Group& parent, const Results& results) {
     scalar_attribute<double>(dataset, "ci95_high", interval.high.value_or(nan));
     string_attribute(dataset, "label", def.label);
     string_attribute(dataset, "display_unit", def.unit);
-    if (def.may_be_undefined)
-      string_attribute(dataset, "note", std::string(def.key) == "public_rating" ? kNoRatingNote : kUndefinedNote);
+    if (const char* note = undefined_note(def)) string_attribute(dataset, "note", note);
   }
 }
 
@@ -379,8 +379,7 @@ void write_runs(H5::Group& parent, const Results& results) {
     H5::DataSet dataset = array_dataset(group, name, dims,
                                         per_run<double>(results, [m = member](const RunResult& r) { return r.*m; }),
                                         kByRun, field_unit(name));
-    if (may_be_undefined(name))
-      string_attribute(dataset, "note", std::string(name) == "final_public_rating" ? kNoRatingNote : kUndefinedNote);
+    if (const char* note = undefined_note_of_run_field(name)) string_attribute(dataset, "note", note);
   }
   H5::DataSet lifetime = group.openDataSet("lifetime_net_revenue");
   string_attribute(lifetime, "note",

@@ -11,6 +11,7 @@
 #include <H5Cpp.h>
 
 #include "journeysim/results.hpp"
+#include "journeysim/statistics.hpp"
 
 namespace journeysim::hdf5_detail {
 
@@ -118,9 +119,13 @@ inline const Fields<double SegmentTally::*>& segment_amounts() {
 
 // Fields of /runs that are NaN when undefined (no purchasers, no finished
 // journey, no reviews); their datasets carry the `note` attribute.
-inline bool may_be_undefined(const std::string& run_field) {
-  return run_field.starts_with("first_purchase_days_") || run_field.starts_with("journey_days_") ||
-         run_field == "final_public_rating";
+// The `note` of a /runs field that may be NaN: its own undefined case, worded
+// as its metric's (undefined_note); nullptr when it is never undefined.
+inline const char* undefined_note_of_run_field(const std::string& run_field) {
+  if (run_field.starts_with("first_purchase_days_")) return undefined_note(*find_metric("time_to_first_purchase_mean"));
+  if (run_field.starts_with("journey_days_")) return undefined_note(*find_metric("journey_days_mean"));
+  if (run_field == "final_public_rating") return undefined_note(*find_metric("public_rating"));
+  return nullptr;
 }
 
 // /runs/<name> [R]: every scalar of RunResult (replication, a uint32, and

@@ -141,13 +141,31 @@ void clip_to_range(Interval& value, const std::string& unit, bool may_be_negativ
 }
 }  // namespace statistics_detail
 
+Interval summarize_metric(const MetricDefinition& metric, const std::vector<double>& values) {
+  Interval value = confidence_interval(values);
+  statistics_detail::clip_to_range(value, metric.unit, metric.may_be_negative);
+  return value;
+}
+
+const char* undefined_note(const MetricDefinition& metric) {
+  if (!metric.may_be_undefined) return nullptr;
+  static const std::vector<std::pair<std::string_view, const char*>> notes = {
+      {"conversion_rate", "NaN: undefined when nobody became aware"},
+      {"mean_satisfaction", "NaN: undefined when no purchaser had a rated experience"},
+      {"lifetime_value", "NaN: undefined without --run-off (the root attribute run_off is 0), or without purchasers"},
+      {"journey_days_mean", "NaN: undefined when no journey finished"},
+      {"public_rating", "NaN: undefined without reviews (the scenario has no public rating)"},
+  };
+  for (const auto& [key, note] : notes)
+    if (key == metric.key) return note;
+  return "NaN: undefined without purchasers";  // the ratios over purchasers, NPS and time to first purchase
+}
+
 std::vector<Metric> summarize(const Results& results) {
   std::vector<Metric> metrics;
-  for (const MetricDefinition& definition : headline_metrics()) {
-    Interval value = confidence_interval(metric_values(results, definition));
-    statistics_detail::clip_to_range(value, definition.unit, definition.may_be_negative);
-    metrics.push_back(Metric{definition.key, definition.label, definition.unit, value});
-  }
+  for (const MetricDefinition& definition : headline_metrics())
+    metrics.push_back(Metric{definition.key, definition.label, definition.unit,
+                             summarize_metric(definition, metric_values(results, definition))});
   return metrics;
 }
 
