@@ -33,13 +33,13 @@ class CompareCommand : public Command {
   explicit CompareCommand(CLI::App& app) {
     subcommand_ = app.add_subcommand(
         "compare",
-        "Compare strategies against the baseline with paired 95% CIs (common random numbers),\n"
-        "or two scenario files side by side (independent runs, Welch CIs).\n"
+        "Compare strategies against the baseline, and with each other, with paired 95% CIs\n"
+        "(common random numbers); or two scenario files side by side (paired when both have\n"
+        "the same seed, since they then share random streams; Welch CIs otherwise).\n"
         "  journeysim compare scenarios/ecosystem.yaml -s fix_support -s referral_programme\n"
         "  journeysim compare scenarios/funnel.yaml scenarios/ecosystem.yaml");
-    subcommand_->add_option("files", files_, "One scenario YAML (with --strategy), or two to compare")
-        ->required()
-        ->expected(1, 2);
+    subcommand_->add_option("scenario", first_file_, "The scenario YAML (with --strategy arms)")->required();
+    subcommand_->add_option("other", second_file_, "A second scenario YAML to compare with the first (no --strategy)");
     subcommand_->add_option("--strategy,-s", arms_,
                             "An arm: a named strategy, or several joined by + (applied in order); repeatable");
     subcommand_->add_option("--strategies", strategies_files_,
@@ -51,11 +51,16 @@ class CompareCommand : public Command {
               return text == "0" || text == "1" ? "a confidence interval needs at least 2 replications" : "";
             },
             "R >= 2"));
+    subcommand_->add_flag("--no-pairs", no_pairs_,
+                          "With two or more arms, do not print the arm-vs-arm tables (A vs B = A − B); "
+                          "--json and --out always have them");
     subcommand_->add_flag("--json", json_, "Print the comparison as one JSON object");
     subcommand_->add_option("--out,-o", out_, "Also write every arm's runs and the deltas to an HDF5 file");
   }
 
   int run() override {
+    files_ = {first_file_};
+    if (!second_file_.empty()) files_.push_back(second_file_);
     if (files_.size() == 2 && !arms_.empty())
       throw journeysim::InputError("compare takes either one scenario with --strategy arms, or two scenario files "
                                    "without --strategy; to compare strategies of two files, run compare on each");
@@ -69,8 +74,12 @@ class CompareCommand : public Command {
       if (!paired_plans(plans)) return exit_bad_input;
       comparison.pairing = journeysim::Pairing::paired;
     } else {
-      if (!unpaired_plans(plans)) return exit_bad_input;
-      comparison.pairing = journeysim::Pairing::unpaired;
+      if (!two_file_plans(plans)) return exit_bad_input;
+      // The same seed and replications: replication k of both files draws from
+      // the same streams, so the k differences are paired (a paired t-interval
+      // is valid whatever the correlation; Welch's assumes none).
+      comparison.pairing = plans[0].seed == plans[1].seed ? journeysim::Pairing::paired : journeysim::Pairing::unpaired;
+      comparison.two_files = true;
     }
 
     options_.warn_about_threads();
@@ -92,7 +101,7 @@ class CompareCommand : public Command {
     }
     if (!out_.empty()) journeysim::write_comparison_hdf5(comparison, out_);
     if (json_) std::cout << json_text(journeysim::comparison_to_json(comparison)) << '\n';
-    else std::cout << journeysim::comparison_to_table(comparison);
+    else std::cout << journeysim::comparison_to_table(comparison, !no_pairs_);
     if (!out_.empty() && !json_) std::cout << "Wrote " << out_ << '\n';
     return exit_ok;
   }
@@ -122,9 +131,10 @@ class CompareCommand : public Command {
   }
 
   // Two files: each runs as `journeysim run FILE -r R` would (its own seed,
-  // replications 0..R-1), so either arm can be reproduced on its own; the
-  // two are compared as independent samples (Welch).
-  bool unpaired_plans(std::vector<journeysim::RunPlan>& plans) const {
+  // replications 0..R-1), so either arm can be reproduced on its own. With
+  // different seeds they are independent samples (Welch); with the same seed
+  // they share random streams and are compared pairwise.
+  bool two_file_plans(std::vector<journeysim::RunPlan>& plans) const {
     for (std::size_t f = 0; f < 2; ++f) {
       ScenarioSource source{files_[f], strategies_files_, {}, {}};
       auto scenario = source.load(options_.quiet);
@@ -140,11 +150,13 @@ class CompareCommand : public Command {
     return true;
   }
 
+  std::string first_file_, second_file_;
   std::vector<std::string> files_;
   std::vector<std::string> arms_;
   std::vector<std::string> strategies_files_;
   SimulationOptions options_;
   bool json_ = false;
+  bool no_pairs_ = false;
   std::string out_;
 };
 

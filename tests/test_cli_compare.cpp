@@ -1,5 +1,6 @@
 // journeysim compare end to end: arms, JSON shape, HDF5, errors, threads.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,12 +88,15 @@ TEST(CliCompare, OneAndTwoThreadsGiveTheSameComparison) {
   EXPECT_EQ(ja, jb);
 }
 
-TEST(CliCompare, TwoFilesAreComparedUnpaired) {
+// funnel.yaml and ecosystem.yaml both have seed 7: replication k of each
+// draws from the same streams, so the two are compared pairwise (and say so),
+// not as the independent samples they are not.
+TEST(CliCompare, TwoFilesWithTheSameSeedArePaired) {
   const CliResult r = run_cli({"compare", scenario_path("funnel.yaml"), scenario_path("ecosystem.yaml"),
                                "--market-size", "20000", "-r", "3", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r;
   const json j = parse_json(r);
-  EXPECT_EQ(j["pairing"], "unpaired");
+  EXPECT_EQ(j["pairing"], "paired");
   ASSERT_EQ(j["strategies"].size(), 1u);
   const json& arm = j["strategies"].begin().value();
   EXPECT_GT(arm["delta"]["purchasers"]["ci95"][0].get<double>(), 0.0);  // the ecosystem sells more
@@ -103,6 +107,94 @@ TEST(CliCompare, TwoFilesAreComparedUnpaired) {
   ASSERT_EQ(alone.exit_code, 0) << alone;
   EXPECT_EQ(parse_json(alone)["metrics"]["purchasers"], arm["result"]["metrics"]["purchasers"]);
   EXPECT_EQ(j["arms"], json::array({arm["result"]["scenario"]}));
+  EXPECT_TRUE(j["pairs"].empty());
+  const CliResult table = run_cli({"compare", scenario_path("funnel.yaml"), scenario_path("ecosystem.yaml"),
+                                   "--market-size", "20000", "-r", "3"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(contains(table.out, "both files with seed 7")) << table;
+  EXPECT_TRUE(contains(table.out, "the differences are paired")) << table;
+  EXPECT_FALSE(contains(table.out, "independent")) << table;
+}
+
+// Different seeds share nothing: independent samples, Welch intervals.
+TEST(CliCompare, TwoFilesWithDifferentSeedsAreUnpaired) {
+  TempDir dir;
+  const std::string a = dir.write("a.yaml", kTinyScenario);
+  std::string other = kTinyScenario;
+  other.replace(other.find("seed: 3"), 7, "seed: 4");
+  const std::string b = dir.write("b.yaml", other);
+  const CliResult r = run_cli({"compare", a, b, "-r", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  EXPECT_EQ(parse_json(r)["pairing"], "unpaired");
+  const CliResult table = run_cli({"compare", a, b, "-r", "3"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(contains(table.out, "independent samples: Welch intervals")) << table;
+}
+
+// A file against itself is the same run twice: every difference is exactly
+// 0 with a zero-width interval, and the table says why (before this, a Welch
+// interval of ±782 purchasers suggested noise where there is none).
+TEST(CliCompare, AFileAgainstItselfDiffersByExactlyNothing) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const CliResult r = run_cli({"compare", file, file, "-r", "3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  const json& delta = j["strategies"].begin().value()["delta"]["purchasers"];
+  EXPECT_EQ(delta["mean"].get<double>(), 0.0) << delta;
+  EXPECT_EQ(delta["ci95"][0].get<double>(), 0.0) << delta;
+  EXPECT_EQ(delta["ci95"][1].get<double>(), 0.0) << delta;
+  const CliResult table = run_cli({"compare", file, file, "-r", "3"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(contains(table.out, "identical results in every replication")) << table;
+}
+
+// Arm against arm: with two or more arms every pair A vs B gets A − B with
+// the paired t-interval of the R per-replication differences, in JSON (under
+// "pairs"), in the table (unless --no-pairs) and in --out.
+TEST(CliCompare, ArmsAreComparedWithEachOtherPairwise) {
+  TempDir dir;
+  const std::string file = dir.write("tiny.yaml", kTinyScenario);
+  const CliResult r = run_cli({"compare", file, "-s", "better_site", "-s", "worse_site", "-r", "4", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r;
+  const json j = parse_json(r);
+  ASSERT_TRUE(j.contains("pairs")) << j.dump();
+  ASSERT_EQ(j["pairs"].size(), 1u);
+  const json& pair = j["pairs"]["better_site vs worse_site"];
+  EXPECT_EQ(pair["arm"], "better_site");
+  EXPECT_EQ(pair["versus"], "worse_site");
+  // By hand: the per-replication differences of purchasers, and their t-interval.
+  const json& better_runs = j["strategies"]["better_site"]["result"]["runs"];
+  const json& worse_runs = j["strategies"]["worse_site"]["result"]["runs"];
+  ASSERT_EQ(better_runs.size(), 4u);
+  std::vector<double> differences;
+  for (std::size_t k = 0; k < 4; ++k)
+    differences.push_back(better_runs[k]["purchasers"].get<double>() - worse_runs[k]["purchasers"].get<double>());
+  double mean = 0.0;
+  for (double d : differences) mean += d / 4.0;
+  double squares = 0.0;
+  for (double d : differences) squares += (d - mean) * (d - mean);
+  const double half = 3.182446305284263 * std::sqrt(squares / 3.0) / 2.0;  // t(0.975, 3) · sd / √4
+  const json& delta = pair["delta"]["purchasers"];
+  EXPECT_NEAR(delta["mean"].get<double>(), mean, 1e-9 * std::fabs(mean));
+  EXPECT_NEAR(delta["ci95"][0].get<double>(), mean - half, 1e-9 * std::fabs(mean));
+  EXPECT_NEAR(delta["ci95"][1].get<double>(), mean + half, 1e-9 * std::fabs(mean));
+  EXPECT_GT(delta["ci95"][0].get<double>(), 0.0);  // site->shop 0.5 against 0.05
+  EXPECT_TRUE(pair["significant"]["purchasers"].get<bool>());
+  EXPECT_TRUE(pair["relative"].contains("purchasers"));
+
+  const CliResult table = run_cli({"compare", file, "-s", "better_site", "-s", "worse_site", "-r", "4"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(contains(table.out, "Between arms")) << table;
+  EXPECT_TRUE(contains(table.out, "\nbetter_site vs worse_site\n")) << table;
+  const CliResult hidden =
+      run_cli({"compare", file, "-s", "better_site", "-s", "worse_site", "-r", "4", "--no-pairs"});
+  ASSERT_EQ(hidden.exit_code, 0) << hidden;
+  EXPECT_FALSE(contains(hidden.out, "better_site vs worse_site")) << hidden;
+  EXPECT_TRUE(contains(hidden.out, "worse_site vs baseline")) << hidden;
+  const CliResult one = run_cli({"compare", file, "-s", "better_site", "-r", "4", "--json"});
+  ASSERT_EQ(one.exit_code, 0) << one;
+  EXPECT_TRUE(parse_json(one)["pairs"].empty());  // one arm: no pairs
 }
 
 TEST(CliCompare, OutWritesAComparisonFileThatReadsBack) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -115,6 +116,8 @@ TEST(Compare, PairedIntervalsAreAtLeastFiveTimesNarrowerThanUnpairedOnFixSupport
     const double paired_width = *p.high - *p.low, unpaired_width = *u.high - *u.low;
     EXPECT_GE(unpaired_width, 5.0 * paired_width) << key << ": paired " << paired_width << ", unpaired "
                                                   << unpaired_width;
+    // README quotes these: `journeysim_tests --gtest_filter='*FiveTimesNarrower*'` prints them.
+    std::printf("unpaired / paired CI width, %s: %.1f\n", key, unpaired_width / paired_width);
   }
   // NPS gains less from pairing: its paired difference is mostly the effect
   // itself — which buyers' satisfaction crosses a promoter or detractor
@@ -123,6 +126,8 @@ TEST(Compare, PairedIntervalsAreAtLeastFiveTimesNarrowerThanUnpairedOnFixSupport
   const Interval& nps_paired = row(paired, "nps").difference.delta;
   const Interval& nps_unpaired = row(unpaired, "nps").difference.delta;
   EXPECT_GE(*nps_unpaired.high - *nps_unpaired.low, 2.5 * (*nps_paired.high - *nps_paired.low));
+  std::printf("unpaired / paired CI width, nps: %.1f\n",
+              (*nps_unpaired.high - *nps_unpaired.low) / (*nps_paired.high - *nps_paired.low));
   // The effect fix_support is for: a better NPS, clearly.
   EXPECT_TRUE(row(paired, "nps").significant());
   EXPECT_GT(row(paired, "nps").difference.delta.mean, 0.0);

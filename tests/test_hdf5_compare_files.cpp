@@ -13,9 +13,9 @@ using namespace hdf5_testing;
 
 // ---- comparison files -------------------------------------------------------------
 
-void expect_differences_stored(const std::string& path, const Comparison& comparison, std::size_t arm,
-                               const std::string& group) {
-  const std::vector<MetricComparison> rows = comparison.metrics(arm);
+// `group` holds arm − reference as `rows` (compare_metrics of the two) say.
+void expect_differences_stored(const std::string& path, const Results& reference, const Results& arm,
+                               const std::vector<MetricComparison>& rows, Pairing pairing, const std::string& group) {
   ASSERT_EQ(rows.size(), headline_metrics().size());
   const H5::H5File h5(path, H5F_ACC_RDONLY);
   for (const MetricComparison& row : rows) {
@@ -25,11 +25,11 @@ void expect_differences_stored(const std::string& path, const Comparison& compar
         read_dataset<double>(path, group + "/relative/" + row.key, H5::PredType::NATIVE_DOUBLE),
         interval_values(row.difference.relative), group + "/relative/" + row.key);
     const std::string differences = group + "/paired_differences/" + row.key;
-    if (comparison.pairing == Pairing::paired) {
+    if (pairing == Pairing::paired) {
       const MetricDefinition* metric = find_metric(row.key);
       ASSERT_NE(metric, nullptr);
-      const std::vector<double> a = metric_values(comparison.baseline, *metric);
-      const std::vector<double> b = metric_values(comparison.arms[arm], *metric);
+      const std::vector<double> a = metric_values(reference, *metric);
+      const std::vector<double> b = metric_values(arm, *metric);
       std::vector<double> expected;
       for (std::size_t k = 0; k < a.size(); ++k) expected.push_back(b[k] - a[k]);
       expect_same_doubles(read_dataset<double>(path, differences, H5::PredType::NATIVE_DOUBLE), expected,
@@ -38,6 +38,12 @@ void expect_differences_stored(const std::string& path, const Comparison& compar
       EXPECT_FALSE(h5.nameExists(group + "/paired_differences")) << group;
     }
   }
+}
+
+void expect_differences_stored(const std::string& path, const Comparison& comparison, std::size_t arm,
+                               const std::string& group) {
+  expect_differences_stored(path, comparison.baseline, comparison.arms[arm], comparison.metrics(arm),
+                            comparison.pairing, group);
 }
 
 void expect_same_comparison(const Comparison& a, const Comparison& b) {
@@ -167,6 +173,36 @@ TEST_F(Hdf5RoundTrip, EngineComparison) {
   expect_same_comparison(comparison, read);
   write_comparison_hdf5(read, file("again.h5"));
   expect_same_files(path, file("again.h5"));
+}
+
+// Arm against arm: /pairs/<A vs B> holds A − B for every pair, as
+// Comparison::pair_metrics gives them, named in the root attribute `pairs`.
+TEST_F(Hdf5RoundTrip, ComparisonStoresEveryPairOfArms) {
+  Results baseline = make_results(3);
+  baseline.label = "baseline";
+  Results a = make_arm(3, "a/1"), b = make_arm(3, "b"), c = make_arm(3, "c");
+  for (std::size_t k = 0; k < 3; ++k) {  // make the arms differ from each other
+    b.runs[k].purchasers += 2 * k + 1;
+    c.runs[k].revenue += 10.0 * static_cast<double>(k);
+  }
+  const Comparison comparison{baseline, {a, b, c}, Pairing::paired};
+  const std::string path = file("pairs.h5");
+  write_comparison_hdf5(comparison, path);
+  EXPECT_EQ(strings_attribute(path, "pairs"), (std::vector<std::string>{"a/1 vs b", "a/1 vs c", "b vs c"}));
+  const std::vector<std::string> groups{"/pairs/a\u22151 vs b", "/pairs/a\u22151 vs c", "/pairs/b vs c"};
+  const std::vector<ArmPair> pairs = comparison.pairs();
+  ASSERT_EQ(pairs.size(), 3u);
+  for (std::size_t i = 0; i < pairs.size(); ++i) {
+    SCOPED_TRACE(groups[i]);
+    const Results& arm = comparison.arms[pairs[i].arm];
+    const Results& versus = comparison.arms[pairs[i].versus];
+    expect_differences_stored(path, versus, arm, comparison.pair_metrics(pairs[i]), Pairing::paired, groups[i]);
+  }
+  // b vs c: purchasers of b − c are 1, 3, 5 (b's additions; c's are the shared base).
+  const auto purchasers = read_dataset<double>(path, "/pairs/b vs c/delta/purchasers", H5::PredType::NATIVE_DOUBLE);
+  EXPECT_DOUBLE_EQ(purchasers[0], 3.0);
+  const Comparison read = read_comparison_hdf5(path);  // pairs are derived: reading ignores them
+  expect_same_comparison(comparison, read);
 }
 
 }  // namespace

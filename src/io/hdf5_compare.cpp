@@ -13,6 +13,10 @@
 //                                              undefined: delta then has a `note`), arm − baseline
 //   /arms/<label>/paired_differences/<metric>  float64[R]: arm − baseline per replication
 //                                              (paired comparisons only)
+//   /pairs/<A vs B>         arm A against arm B for every pair of arms (A before B in `arms`),
+//                           named as in `pairs` (mapped as arm groups are): attributes label,
+//                           arm, versus; delta/, relative/ and paired_differences/ as above, with
+//                           A − B and relative to B (the group is empty with fewer than 2 arms)
 // Every dataset has `dims` and `unit` (hdf5_detail.hpp); delta and relative also
 // `statistics` = ["mean", "ci95_low", "ci95_high"], and relative is a fraction.
 // for every headline metric, as compare_metrics(baseline, arm, pairing) gives them.
@@ -132,6 +136,9 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
       d::string_attribute(root, "version", JOURNEYSIM_VERSION);
       d::string_attribute(root, "pairing", d::pairing_name(comparison.pairing));
       d::strings_attribute(root, "arms", labels);
+      std::vector<std::string> pair_labels;
+      for (const ArmPair& pair : comparison.pairs()) pair_labels.push_back(comparison.pair_label(pair));
+      d::strings_attribute(root, "pairs", pair_labels);
       d::scalar_attribute<std::uint32_t>(root, "threads", comparison.baseline.threads);
       d::provenance_attributes(root, comparison.baseline);  // every arm's is the same
       H5::Group baseline = root.createGroup("baseline");
@@ -141,6 +148,18 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
         H5::Group arm = d::create_utf8_group(arms, names[i]);
         d::write_run(arm, comparison.arms[i]);
         d::write_differences(arm, comparison.baseline, comparison.arms[i], comparison.pairing);
+      }
+      H5::Group pairs = root.createGroup("pairs");
+      const std::vector<std::string> pair_names = d::arm_group_names(pair_labels);
+      const std::vector<ArmPair> arm_pairs = comparison.pairs();
+      for (std::size_t i = 0; i < arm_pairs.size(); ++i) {
+        const Results& arm = comparison.arms[arm_pairs[i].arm];
+        const Results& versus = comparison.arms[arm_pairs[i].versus];
+        H5::Group pair = d::create_utf8_group(pairs, pair_names[i]);
+        d::string_attribute(pair, "label", pair_labels[i]);
+        d::string_attribute(pair, "arm", arm.label);
+        d::string_attribute(pair, "versus", versus.label);
+        d::write_differences(pair, versus, arm, comparison.pairing);
       }
       file.close();
     } catch (const H5::Exception& e) {
