@@ -43,10 +43,11 @@ class GraphCommand : public Command {
     source_.add_to(*subcommand_);
     subcommand_->add_option("--format,-f", format_, "dot or json")->check(CLI::IsMember({"dot", "json"}));
     subcommand_->add_option("--out,-o", out_, "Write to this file instead of standard output");
+    subcommand_->add_flag("--quiet,-q", quiet_, "No warnings; errors and the graph are still printed");
   }
 
   int run() override {
-    auto scenario = source_.load(false);
+    auto scenario = source_.load(quiet_);
     if (!scenario) return exit_bad_input;
     write_output(out_, format_ == "dot" ? journeysim::graph_to_dot(*scenario)
                                         : journeysim::graph_to_json(*scenario) + "\n");
@@ -57,6 +58,7 @@ class GraphCommand : public Command {
   ScenarioSource source_;
   std::string format_ = "dot";
   std::string out_;
+  bool quiet_ = false;
 };
 
 class AnalyzeCommand : public Command {
@@ -65,10 +67,11 @@ class AnalyzeCommand : public Command {
     subcommand_ = app.add_subcommand("analyze", "Exact absorbing-Markov-chain analysis of the static journey");
     source_.add_to(*subcommand_);
     subcommand_->add_flag("--json", json_, "Print one JSON object");
+    subcommand_->add_flag("--quiet,-q", quiet_, "No warnings; errors and the analysis are still printed");
   }
 
   int run() override {
-    auto scenario = source_.load(false);
+    auto scenario = source_.load(quiet_);
     if (!scenario) return exit_bad_input;
     const auto analysis = journeysim::analyze(*scenario);
     if (json_) std::cout << json_text(journeysim::analysis_to_json(*scenario, analysis)) << '\n';
@@ -79,6 +82,7 @@ class AnalyzeCommand : public Command {
  private:
   ScenarioSource source_;
   bool json_ = false;
+  bool quiet_ = false;
 };
 
 }  // namespace

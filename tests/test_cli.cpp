@@ -194,6 +194,31 @@ TEST(CliValidate, QuietHidesWarningsOnly) {
   EXPECT_TRUE(contains(quiet.out, "ok")) << quiet;
 }
 
+// graph and analyze print the scenario's warnings too; --quiet means what it
+// means elsewhere: no warnings, the same output, errors still printed.
+TEST(CliInspect, GraphAndAnalyzeQuietHideWarningsOnly) {
+  TempDir dir;
+  const std::string file = dir.write("warn.yaml", tiny_with_warning());
+  for (const std::vector<std::string>& command :
+       {std::vector<std::string>{"graph", file, "--format", "json"}, std::vector<std::string>{"analyze", file}}) {
+    const auto loud = run_cli(command);
+    ASSERT_EQ(loud.exit_code, 0) << loud;
+    EXPECT_TRUE(contains(loud.err, "warning")) << loud;
+    std::vector<std::string> quiet_command = command;
+    quiet_command.push_back("--quiet");
+    const auto quiet = run_cli(quiet_command);
+    EXPECT_EQ(quiet.exit_code, 0) << quiet;
+    EXPECT_EQ(quiet.err, "") << quiet;
+    EXPECT_EQ(quiet.out, loud.out) << quiet;
+  }
+  const std::string bad = dir.write("bad.yaml", "horizon_days: -1\n");
+  for (const char* command : {"graph", "analyze"}) {
+    const auto r = run_cli({command, bad, "-q"});
+    EXPECT_EQ(r.exit_code, 2) << r;
+    EXPECT_TRUE(contains(r.err, "error")) << r;
+  }
+}
+
 // ---- graph ---------------------------------------------------------------------
 
 TEST(CliGraph, DotIsADigraphWithLabelledEdges) {
