@@ -21,6 +21,20 @@ namespace cli {
 
 namespace {
 
+// A sweep's diagnostics in the order it reported them — the scenario's
+// warnings, then each failing point in point order — rather than sorted by
+// place (its point errors are all at their --param); each line once.
+void print_in_point_order(const journeysim::Diagnostics& diagnostics, bool quiet) {
+  std::vector<std::string> printed;
+  for (const auto& diagnostic : diagnostics.all()) {
+    if (quiet && diagnostic.severity != journeysim::Severity::error) continue;
+    std::string line = diagnostic.format();
+    if (std::find(printed.begin(), printed.end(), line) != printed.end()) continue;
+    std::cerr << line << '\n';
+    printed.push_back(std::move(line));
+  }
+}
+
 constexpr const char* kDescription =
     "Sweep parameters: run the scenario at every point of a grid or sample of parameter values\n"
     "and write each point's metrics (per replication), their means with 95% CIs and the mean\n"
@@ -109,7 +123,7 @@ class SweepCommand : public Command {
           bar.points(done, total);
         });
     bar.finish();
-    print_diagnostics(diagnostics, options_.quiet);
+    print_in_point_order(diagnostics, options_.quiet);
     if (diagnostics.has_errors()) return exit_bad_input;
     print_summary(outcome);
     return exit_ok;

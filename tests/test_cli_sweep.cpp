@@ -15,6 +15,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -140,6 +141,34 @@ TEST(CliSweep, MistakesAreBadInputAndWriteNothing) {
   expect_bad({"sweep", eco, "--param", "word_of_mouth.rate=0:1:3", "--strategy", "no_such", "--out", out}, "no_such");
 }
 
+// Errors a --param's values cause name that --param, not a line of the
+// scenario the value was never written on, and come in point order.
+TEST(CliSweep, PointErrorsNameTheirParamInPointOrder) {
+  const TempDir dir;
+  const std::string checkout = "transitions.website.checkout=0.1:0.9:5";
+  const std::string support = "touchpoints.support.experience.mean=list:0.5,1.5";
+  const CliResult r = run_cli({"sweep", scenario_path("ecosystem.yaml"), "--param", checkout, "--param", support,
+                               "-r", "1", "--market-size", "2000", "--out", dir / "s.h5"});
+  EXPECT_EQ(r.exit_code, 2) << r;
+  std::vector<int> points;
+  for (const std::string& line : journeysim::cli_testing::lines_of(r.err)) {
+    if (line.empty()) continue;
+    EXPECT_TRUE(line.rfind("--param " + checkout + ": error: ", 0) == 0 ||
+                line.rfind("--param " + support + ": error: ", 0) == 0)
+        << line;
+    const auto at = line.find("error: point ");
+    if (at != std::string::npos) points.push_back(std::stoi(line.substr(at + 13)));
+    if (contains(line, "probabilities sum to")) {
+      EXPECT_TRUE(line.rfind("--param " + checkout, 0) == 0) << line;
+      EXPECT_TRUE(contains(line, "(at " + scenario_path("ecosystem.yaml") + ":")) << line;  // where the row is
+    }
+  }
+  EXPECT_EQ(points, (std::vector<int>{1, 3, 5, 6, 7, 7})) << r;  // point 7 fails twice over
+  EXPECT_TRUE(std::is_sorted(points.begin(), points.end())) << r;
+  EXPECT_TRUE(contains(r.err, "transitions.website.checkout = 0.3,")) << r;  // not 0.30000000000000004
+  EXPECT_FALSE(contains(r.err, "0.30000000000000004")) << r;
+}
+
 TEST(CliSweep, ResumeOfADifferentPlanIsRefused) {
   const TempDir dir;
   const std::string out = dir / "sweep.h5";
@@ -148,8 +177,22 @@ TEST(CliSweep, ResumeOfADifferentPlanIsRefused) {
   ASSERT_EQ(run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:2"})).exit_code, 0);
   const CliResult r = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:3", "--resume"}));
   EXPECT_EQ(r.exit_code, 2) << r;
-  EXPECT_TRUE(contains(r.err, "sweep.h5 was made by a different plan or scenario: it cannot be resumed")) << r;
+  EXPECT_TRUE(contains(r.err, "sweep.h5 was made by a different plan or scenario (file vs this sweep: points 2 vs "
+                              "3): it cannot be resumed"))
+      << r;
   EXPECT_TRUE(contains(r.err, "--restart")) << r;
+  // The refusal says what differs, the file's value first.
+  std::vector<std::string> four = base;
+  four[5] = "4";  // -r 4
+  const CliResult replications = run_cli(with(four, {"--param", "word_of_mouth.rate=0:0.5:2", "--resume"}));
+  EXPECT_EQ(replications.exit_code, 2) << replications;
+  EXPECT_TRUE(contains(replications.err, "(file vs this sweep: replications 1 vs 4)")) << replications;
+  const CliResult seed = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:2", "--resume", "--seed", "9"}));
+  EXPECT_EQ(seed.exit_code, 2) << seed;
+  EXPECT_TRUE(contains(seed.err, "(file vs this sweep: seed 7 vs 9)")) << seed;
+  const CliResult values = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.4:2", "--resume"}));
+  EXPECT_EQ(values.exit_code, 2) << values;
+  EXPECT_TRUE(contains(values.err, "(file vs this sweep: the parameter values)")) << values;
   const CliResult same = run_cli(with(base, {"--param", "word_of_mouth.rate=0:0.5:2", "--resume"}));
   EXPECT_EQ(same.exit_code, 0) << same;
   EXPECT_TRUE(contains(same.out, "0 run now")) << same;
@@ -200,7 +243,9 @@ TEST(CliSweep, ARerunWithoutResumeKeepsFinishedPointsUnlessRestart) {
   other[3] = "word_of_mouth.rate=0:0.5:3";
   const CliResult refused = run_cli(other);
   EXPECT_EQ(refused.exit_code, 2) << refused;
-  EXPECT_TRUE(contains(refused.err, "sweep.h5 was made by a different plan or scenario: add --restart")) << refused;
+  EXPECT_TRUE(contains(refused.err, "sweep.h5 was made by a different plan or scenario (file vs this sweep: points "
+                                    "11 vs 3): add --restart"))
+      << refused;
   EXPECT_EQ(journeysim::read_sweep_hdf5(out).points, 11u);
   EXPECT_EQ(run_cli(with(other, {"--restart"})).exit_code, 0);
   EXPECT_EQ(journeysim::read_sweep_hdf5(out).points, 3u);

@@ -310,7 +310,8 @@ TEST(Sweep, ResumeOfADifferentPlanIsRefused) {
     run_sweep(other, engine(), diagnostics);
     ADD_FAILURE() << "no InputError";
   } catch (const InputError& error) {
-    EXPECT_NE(std::string(error.what()).find("s.h5 was made by a different plan or scenario: add --restart"),
+    EXPECT_NE(std::string(error.what()).find("s.h5 was made by a different plan or scenario (file vs this sweep: "
+                                             "seed 11 vs 12): add --restart"),
               std::string::npos)
         << error.what();
   }

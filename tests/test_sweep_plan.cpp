@@ -52,7 +52,7 @@ TEST(SweepPlanSpec, ParsesEachForm) {
   EXPECT_EQ(linear.low, 0.0);
   EXPECT_EQ(linear.high, 0.5);
   EXPECT_EQ(linear.count, 11u);
-  EXPECT_EQ(linear.location.file, "--param");
+  EXPECT_EQ(linear.location.file, "--param word_of_mouth.rate=0:0.5:11");  // messages name which --param
 
   const SweepAxis log = parse_parameter("awareness.channels.search.rate=log:5e-4:0.02:7");
   EXPECT_EQ(log.kind, SweepAxis::Kind::log);

@@ -1,5 +1,7 @@
 #pragma once
 // YAML → Scenario, with every error found reported as file:line:col.
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +39,44 @@ std::optional<Scenario> apply_edits(const Scenario& scenario, const std::vector<
                                     Diagnostics& diagnostics);
 std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::string& strategy_name,
                                        Diagnostics& diagnostics);
+
+// The same strategies and then the same edits with other values, many times
+// (a sweep's points): apply(values) gives what
+// apply_strategies(scenario, strategies, diagnostics, edits with these values)
+// gives — the same Scenario and the same diagnostics — without parsing the
+// scenario's YAML and applying the strategies each time, when every edit is a
+// `set` or `scale` of a plain number the scenario (with the strategies) has,
+// one edit per path, not shared through a YAML alias: then fast() is true.
+// Otherwise every call is that apply_strategies. `with_text` false leaves
+// source_text empty (emitting the edited YAML is a large share of the cost).
+// apply() may be called from several threads at once.
+//
+//   RepeatedEdits points(scenario, {"fix_support"}, {parse_assignment("word_of_mouth.rate=0")});
+//   for (double rate : {0.1, 0.2}) auto point = points.apply({rate}, diagnostics);
+class RepeatedEdits {
+ public:
+  RepeatedEdits(const Scenario& scenario, std::vector<std::string> strategies, std::vector<StrategyEdit> edits);
+  ~RepeatedEdits();
+  RepeatedEdits(const RepeatedEdits&) = delete;
+  RepeatedEdits& operator=(const RepeatedEdits&) = delete;
+
+  // values[i] is the value of edits[i] (set: the value; scale: the factor).
+  std::optional<Scenario> apply(const std::vector<double>& values, Diagnostics& diagnostics,
+                                bool with_text = true) const;
+  bool fast() const { return fast_; }
+
+ private:
+  struct Slot;  // a parsed tree with the strategies applied, for one call at a time
+  std::unique_ptr<Slot> make_slot(Diagnostics& diagnostics) const;
+
+  Scenario scenario_;
+  std::vector<std::string> strategy_names_;
+  std::vector<StrategyEdit> edits_;
+  std::vector<double> originals_;  // each edit's number in the scenario with the strategies (for scale)
+  bool fast_ = false;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::unique_ptr<Slot>> free_;
+};
 
 // "PATH=VALUE" as a `set` edit, located at `where` (e.g. {"--set", 0, 0}).
 // Throws InputError when it is not of that form or VALUE is not a number.

@@ -45,6 +45,10 @@ struct SweepJob {
   double snapshot_seconds = 2.0;
   // Provenance the file keeps (root attribute command_line): how the sweep was started.
   std::string command_line;
+  // Build each point's scenario from one parsed copy of the YAML (RepeatedEdits:
+  // the same scenario as applying the edits to the text, checked by a test);
+  // false: through apply_strategies, point by point.
+  bool fast_point_edits = true;
   // Called from the calling thread during each point with the fraction of it done.
   std::function<void(std::size_t point, double fraction)> point_progress;
 };

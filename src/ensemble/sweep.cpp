@@ -30,6 +30,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
@@ -57,42 +58,93 @@ constexpr std::size_t kKeptScenarios = 10'000;
 // Points whose problems are listed in full; the rest are counted.
 constexpr std::size_t kReportedPoints = 5;
 
-// "point 17 (word_of_mouth.rate = 1.5)"
+// "point 17 (word_of_mouth.rate = 1.5)"; values rounded to 12 significant
+// digits, so a grid step of 0.1 shows 0.3, not 0.30000000000000004.
 std::string describe_point(const SweepPoints& points, std::size_t point) {
   std::string out = fmt::format("point {} (", point);
   for (std::size_t a = 0; a < points.paths.size(); ++a)
-    out += fmt::format("{}{} = {}", a > 0 ? ", " : "", points.paths[a], points.at(point, a));
+    out += fmt::format("{}{} = {}", a > 0 ? ", " : "", points.paths[a],
+                       std::stod(fmt::format("{:.12g}", points.at(point, a))));
   return out + ")";
 }
 
-// The plan's strategies, then a `set` per parameter, for one point.
+bool same_place(const SourceLocation& a, const SourceLocation& b) {
+  return a.file == b.file && a.line == b.line && a.column == b.column;
+}
+
+// The parameter a point's error is about: the one it is located at, else
+// the one whose path (or the map holding it) the message names, else the
+// first. The base scenario loaded without errors, so every error of a point
+// comes from its values, even one the loader files against a line of the
+// scenario (a row whose sum the value pushed above 1).
+std::size_t axis_of(const SweepPlan& plan, const Diagnostic& diagnostic) {
+  for (std::size_t a = 0; a < plan.axes.size(); ++a)
+    if (same_place(plan.axes[a].location, diagnostic.location)) return a;
+  std::size_t best = 0, best_length = 0;
+  for (std::size_t a = 0; a < plan.axes.size(); ++a) {
+    std::string path = plan.axes[a].path;
+    while (!path.empty()) {
+      if (path.size() > best_length && diagnostic.message.find(path) != std::string::npos) {
+        best = a;
+        best_length = path.size();
+        break;
+      }
+      const auto dot = path.rfind('.');
+      path = dot == std::string::npos ? "" : path.substr(0, dot);
+    }
+  }
+  return best;
+}
+
+// The plan's strategies, then a `set` per parameter, for one point. Points
+// differ only in the values they set, so the YAML is parsed and the
+// strategies applied once, not per point (RepeatedEdits: the same Scenario
+// and diagnostics as apply_strategies), unless the job asks for the slow path.
 class PointBuilder {
  public:
-  PointBuilder(const SweepJob& job, const SweepPoints& points) : job_(job), points_(points) {}
-
-  // The scenario of `point`, with what applying its edits said. Safe to call
-  // from several threads at once.
-  std::optional<Scenario> build(std::size_t point, Diagnostics& said) const {
-    std::vector<StrategyEdit> edits;
-    for (std::size_t a = 0; a < points_.paths.size(); ++a) {
-      StrategyEdit edit;
-      edit.kind = StrategyEdit::Kind::set;
-      edit.path = points_.paths[a];
-      edit.value = points_.at(point, a);
-      if (a < job_.plan.axes.size()) edit.location = job_.plan.axes[a].location;
-      edits.push_back(std::move(edit));
+  PointBuilder(const SweepJob& job, const SweepPoints& points)
+      : plan_(job.plan), points_(points), edits_(job.scenario, job.plan.strategies, set_edits(job, points)) {
+    if (!job.fast_point_edits) {
+      slow_ = true;
+      scenario_ = &job.scenario;
+      strategies_ = job.plan.strategies;
+      slow_edits_ = set_edits(job, points);
     }
-    std::optional<Scenario> scenario = apply_strategies(job_.scenario, job_.plan.strategies, said, edits);
+  }
+
+  // The scenario of `point` (without its source text, which a sweep does not
+  // keep), with what applying its edits said. Safe to call from several
+  // threads at once.
+  std::optional<Scenario> build(std::size_t point, Diagnostics& said) const {
+    std::vector<double> values(points_.paths.size());
+    for (std::size_t a = 0; a < values.size(); ++a) values[a] = points_.at(point, a);
+    std::optional<Scenario> scenario = slow_ ? slow_build(values, said) : edits_.apply(values, said, false);
     if (scenario && said.has_errors()) scenario.reset();
     return scenario;
   }
 
+  bool fast() const { return !slow_ && edits_.fast(); }
+
   // What building `point` said, to `out`: errors prefixed by the point,
   // warnings once each (every point would repeat those of the scenario).
+  // An error is filed at the parameter that made it (the --param, or its
+  // line in the plan file), with the scenario line it concerns in the text.
   void report(std::size_t point, const Diagnostics& said, Diagnostics& out) {
     for (const Diagnostic& diagnostic : said.all()) {
       if (diagnostic.severity == Severity::error) {
-        out.error(diagnostic.location, describe_point(points_, point) + ": " + diagnostic.message);
+        if (plan_.axes.empty()) {
+          out.error(diagnostic.location, describe_point(points_, point) + ": " + diagnostic.message);
+          continue;
+        }
+        const SweepAxis& axis = plan_.axes[axis_of(plan_, diagnostic)];
+        std::string message = describe_point(points_, point) + ": " + diagnostic.message;
+        if (!same_place(axis.location, diagnostic.location) && !diagnostic.location.file.empty() &&
+            diagnostic.location.file.rfind("--param", 0) != 0) {
+          const SourceLocation& at = diagnostic.location;
+          message += at.line > 0 ? fmt::format(" (at {}:{}:{})", at.file, at.line, at.column)
+                                 : fmt::format(" (in {})", at.file);
+        }
+        out.error(axis.location, message);
       } else if (warned_.insert(diagnostic.format()).second) {
         out.warning(diagnostic.location, diagnostic.message);
       }
@@ -100,8 +152,35 @@ class PointBuilder {
   }
 
  private:
-  const SweepJob& job_;
+  static std::vector<StrategyEdit> set_edits(const SweepJob& job, const SweepPoints& points) {
+    std::vector<StrategyEdit> edits;
+    for (std::size_t a = 0; a < points.paths.size(); ++a) {
+      StrategyEdit edit;
+      edit.kind = StrategyEdit::Kind::set;
+      edit.path = points.paths[a];
+      edit.value = points.count > 0 ? points.at(0, a) : 0.0;
+      if (a < job.plan.axes.size()) edit.location = job.plan.axes[a].location;
+      edits.push_back(std::move(edit));
+    }
+    return edits;
+  }
+
+  // apply_strategies itself, point by point (to check the fast path against).
+  std::optional<Scenario> slow_build(const std::vector<double>& values, Diagnostics& said) const {
+    std::vector<StrategyEdit> edits = slow_edits_;
+    for (std::size_t a = 0; a < values.size(); ++a) edits[a].value = values[a];
+    std::optional<Scenario> scenario = apply_strategies(*scenario_, strategies_, said, edits);
+    if (scenario) scenario->source_text.clear();
+    return scenario;
+  }
+
+  const SweepPlan& plan_;
   const SweepPoints& points_;
+  RepeatedEdits edits_;
+  bool slow_ = false;
+  const Scenario* scenario_ = nullptr;
+  std::vector<std::string> strategies_;
+  std::vector<StrategyEdit> slow_edits_;
   std::set<std::string> warned_;
 };
 
@@ -310,13 +389,56 @@ void remove_stale_temporaries(const std::string& output) {
   }
 }
 
-// "sweep.h5 was made by a different plan or scenario: ..."
-[[noreturn]] void different_job(const std::string& output, bool resume) {
+// What differs between the sweep that wrote `earlier` and this one, e.g.
+// "replications 3 vs 4" (the file's value first); "" when nothing the file records does.
+std::string describe_difference(const SweepData& earlier, const SweepData& now) {
+  std::vector<std::string> differences;
+  const auto number = [&](const char* what, std::uint64_t a, std::uint64_t b) {
+    if (a != b) differences.push_back(fmt::format("{} {} vs {}", what, a, b));
+  };
+  number("replications", earlier.replications, now.replications);
+  number("seed", earlier.seed, now.seed);
+  number("market size", earlier.market_size, now.market_size);
+  number("points", earlier.points, now.points);
+  if (earlier.parameters != now.parameters)
+    differences.push_back(fmt::format("parameters {} vs {}", fmt::join(earlier.parameters, ", "),
+                                      fmt::join(now.parameters, ", ")));
+  else if (earlier.points == now.points && earlier.parameter_values != now.parameter_values)
+    differences.push_back("the parameter values");
+  if (earlier.strategies != now.strategies)
+    differences.push_back(fmt::format("strategies [{}] vs [{}]", fmt::join(earlier.strategies, ", "),
+                                      fmt::join(now.strategies, ", ")));
+  if (earlier.scenario_text != now.scenario_text) differences.push_back("the scenario's text");
+  if (earlier.days != now.days) number("days", earlier.days, now.days);
+  // The plan's text says again what the above compared; only when nothing else differs.
+  if (differences.empty() && earlier.plan_text != now.plan_text) differences.push_back("the plan's text");
+  return fmt::format("{}", fmt::join(differences, ", "));
+}
+
+// "sweep.h5 was made by a different plan or scenario (file vs this sweep: replications 3 vs 4): ..."
+[[noreturn]] void different_job(const std::string& output, bool resume, const std::string& difference) {
   const std::string name = fs::path(output).filename().string();
-  throw InputError(fmt::format("{} was made by a different plan or scenario: {}", name,
+  const std::string what =
+      difference.empty() ? "" : " (file vs this sweep: " + difference + ")";
+  const std::string unknown =
+      difference.empty() ? "; what it records of the sweep is the same, so another option differs (--max-events, "
+                           "--run-off) or its journal was written by another sweep"
+                         : "";
+  throw InputError(fmt::format("{} was made by a different plan or scenario{}{}: {}", name, what, unknown,
                                resume ? "it cannot be resumed; remove it, or add --restart instead of --resume to "
                                         "replace it"
                                       : "add --restart to replace it (or choose another --out)"));
+}
+
+// What differs from the sweep file at `output`, if there is one to read.
+std::string difference_from_file(const std::string& output, const SweepData& now) {
+  std::error_code ec;
+  if (!fs::exists(output, ec)) return "";
+  try {
+    return describe_difference(read_sweep_hdf5(output), now);
+  } catch (const InputError&) {
+    return "";
+  }
 }
 
 // The points an earlier run left in the output and the journal, put into
@@ -331,7 +453,7 @@ void take_earlier_points(const SweepJob& job, SweepData& data, std::uint64_t fin
   journal_ours = contents.found && contents.fingerprint == fingerprint;
   foreign = contents.found && !journal_ours;
   if (foreign) {
-    if (strict) different_job(output, true);
+    if (strict) different_job(output, true, difference_from_file(output, data));
     return;
   }
   std::error_code ec;
@@ -345,7 +467,7 @@ void take_earlier_points(const SweepJob& job, SweepData& data, std::uint64_t fin
     }
     if (earlier && earlier->fingerprint != data.fingerprint) {
       if (!journal_ours) {
-        if (strict) different_job(output, true);
+        if (strict) different_job(output, true, describe_difference(*earlier, data));
         foreign = true;
         return;
       }
@@ -383,7 +505,7 @@ Journal open_output(const SweepJob& job, SweepData& data, std::uint64_t fingerpr
     bool foreign = false, journal_ours = false;
     take_earlier_points(job, data, fingerprint, contents, job.resume, foreign, journal_ours);
     if (!job.resume) {
-      if (foreign) different_job(output, false);
+      if (foreign) different_job(output, false, difference_from_file(output, data));
       const auto finished = static_cast<std::size_t>(std::count(data.done.begin(), data.done.end(), std::uint8_t{1}));
       const std::string name = fs::path(output).filename().string();
       constexpr const char* hint = "add --resume to keep them and run the rest, or --restart to run every point again";

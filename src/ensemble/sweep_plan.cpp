@@ -298,7 +298,7 @@ SweepAxis parse_parameter(const std::string& text) {
   const std::size_t equals = text.rfind('=');  // a spec never holds '='
   if (equals == std::string::npos) throw fail("there is no '=' between the path and its values");
   SweepAxis axis;
-  axis.location = {"--param", 0, 0};
+  axis.location = {"--param " + text, 0, 0};  // messages about its values name it
   axis.path = trim(text.substr(0, equals));
   if (axis.path.empty()) throw fail("the path before '=' is empty");
   const std::string spec = trim(text.substr(equals + 1));

@@ -3,6 +3,8 @@
 // result again, so every check of a plain load applies to it too.
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 
 #include "journeysim/errors.hpp"
 #include "journeysim/load.hpp"
@@ -385,32 +387,82 @@ const Strategy* find_strategy(const Scenario& scenario, const std::string& name,
 
 }  // namespace
 
-std::optional<Scenario> apply_strategies(const Scenario& scenario, const std::vector<std::string>& strategy_names,
-                                         Diagnostics& diagnostics, const std::vector<StrategyEdit>& then) {
-  using namespace scenario_detail;
-  const std::string& file = scenario.source_path;
+namespace {
+
+// The strategies called `names`, or nothing (each unknown one reported).
+std::optional<std::vector<const Strategy*>> find_strategies(const Scenario& scenario,
+                                                            const std::vector<std::string>& names,
+                                                            Diagnostics& diagnostics) {
   std::vector<const Strategy*> strategies;
-  for (const auto& name : strategy_names) {
+  for (const auto& name : names) {
     const Strategy* strategy = find_strategy(scenario, name, diagnostics);
     if (strategy == nullptr) return {};
     strategies.push_back(strategy);
   }
-  if (scenario.source_text.empty()) {
-    diagnostics.error({file, 0, 0}, "strategies and edits cannot be applied: the scenario has no source text (they "
-                                    "edit the YAML as written); load it with load_scenario_file or load_scenario_text");
-    return {};
+  return strategies;
+}
+
+// Where messages about values no edit made point when nothing better is known.
+SourceLocation fallback_location(const Scenario& scenario, const std::vector<const Strategy*>& strategies,
+                                 const std::vector<StrategyEdit>& then) {
+  return strategies.empty() ? (then.empty() ? SourceLocation{scenario.source_path, 0, 0} : then.front().location)
+                            : strategies.front()->location;
+}
+
+// An edited tree (its `strategies` already removed) loaded as the scenario it
+// now describes; with `with_text`, its source_text is the edited YAML with a
+// header saying what was done.
+std::optional<Scenario> load_edited(const Scenario& scenario, const YAML::Node& tree,
+                                    const scenario_detail::SyntheticMarks& marks,
+                                    std::vector<std::string> applied_strategies, std::vector<std::string> applied_edits,
+                                    Diagnostics& diagnostics, bool with_text) {
+  using namespace scenario_detail;
+  auto result = load_tree(tree, scenario.source_path, "", diagnostics, &marks, false);
+  if (!result) return {};
+  if (with_text) {
+    // The edited scenario as text, so that a result file says what actually ran.
+    std::vector<std::string> quoted;
+    for (const auto& name : applied_strategies) quoted.push_back("'" + name + "'");
+    std::string header = "# scenario '" + scenario.name + "' with " +
+                         (quoted.empty()              ? std::string("edits")
+                          : quoted.size() == 1 ? "strategy " + quoted.front()
+                                               : "strategies " + join(quoted, ", ")) +
+                         " applied\n";
+    for (const auto& edit : applied_edits) header += "#   " + edit + "\n";
+    result->source_text = header + emit_yaml(tree);
   }
+  result->name = scenario.name;
+  result->applied_strategies = std::move(applied_strategies);
+  result->applied_edits = std::move(applied_edits);
+  return result;  // without strategies: they were written for the scenario as it was
+}
+
+bool check_source_text(const Scenario& scenario, Diagnostics& diagnostics) {
+  if (!scenario.source_text.empty()) return true;
+  diagnostics.error({scenario.source_path, 0, 0},
+                    "strategies and edits cannot be applied: the scenario has no source text (they edit the YAML as "
+                    "written); load it with load_scenario_file or load_scenario_text");
+  return false;
+}
+
+}  // namespace
+
+std::optional<Scenario> apply_strategies(const Scenario& scenario, const std::vector<std::string>& strategy_names,
+                                         Diagnostics& diagnostics, const std::vector<StrategyEdit>& then) {
+  using namespace scenario_detail;
+  const std::string& file = scenario.source_path;
+  const auto strategies = find_strategies(scenario, strategy_names, diagnostics);
+  if (!strategies || !check_source_text(scenario, diagnostics)) return {};
   auto tree = parse_yaml(scenario.source_text, file, diagnostics);
   if (!tree) return {};
   YamlReader reader(file, diagnostics);
   SyntheticMarks marks;
-  marks.fallback = strategies.empty() ? (then.empty() ? SourceLocation{file, 0, 0} : then.front().location)
-                                      : strategies.front()->location;
+  marks.fallback = fallback_location(scenario, *strategies, then);
   std::vector<std::string> applied_strategies = scenario.applied_strategies;
   std::vector<std::string> applied_edits = scenario.applied_edits;
   try {
     bool ok = true;
-    for (const Strategy* strategy : strategies) {
+    for (const Strategy* strategy : *strategies) {
       ok = apply_edits(*tree, strategy->edits, strategy->name, reader, marks) && ok;
       applied_strategies.push_back(strategy->name);
       for (const auto& edit : strategy->edits) applied_edits.push_back(edit.describe());
@@ -423,22 +475,155 @@ std::optional<Scenario> apply_strategies(const Scenario& scenario, const std::ve
     return {};
   }
   tree->remove("strategies");
-  auto result = load_tree(*tree, file, "", diagnostics, &marks, false);
-  if (!result) return {};
-  // The edited scenario as text, so that a result file says what actually ran.
-  std::vector<std::string> quoted;
-  for (const auto& name : applied_strategies) quoted.push_back("'" + name + "'");
-  std::string header = "# scenario '" + scenario.name + "' with " +
-                       (quoted.empty()              ? std::string("edits")
-                        : quoted.size() == 1 ? "strategy " + quoted.front()
-                                             : "strategies " + join(quoted, ", ")) +
-                       " applied\n";
-  for (const auto& edit : applied_edits) header += "#   " + edit + "\n";
-  result->source_text = header + emit_yaml(*tree);
-  result->name = scenario.name;
-  result->applied_strategies = std::move(applied_strategies);
-  result->applied_edits = std::move(applied_edits);
-  return result;  // without strategies: they were written for the scenario as it was
+  return load_edited(scenario, *tree, marks, std::move(applied_strategies), std::move(applied_edits), diagnostics,
+                     true);
+}
+
+// ---- the same edits, many times --------------------------------------------------
+//
+// Why the fast path gives what apply_strategies gives. apply_strategies parses
+// the text, applies the strategies' edits, then the `then` edits, removes
+// `strategies` and loads the tree. A slot here is a tree parsed from the same
+// text with the same strategies' edits applied (and `strategies` removed: no
+// `then` edit can name them), with the marks those edits made. A call applies
+// its `then` edits to a slot's tree with the same apply_edit, and loads it
+// with the same load_tree. The tree then equals a fresh one: every edit is a
+// `set` of a key that exists (a `scale` becomes the `set` of the product it
+// would write, from the number the slot started with), on distinct paths, so
+// each call replaces the same nodes' values whatever an earlier call wrote,
+// and the node that resolves the path is the one a fresh tree's edit would
+// create (same value, no mark of the file, marked at the edit). The marks are
+// the slot's strategy marks plus this call's, as a fresh run would have them.
+// Whatever is not known to be such an edit takes the slow path.
+
+struct RepeatedEdits::Slot {
+  YAML::Node tree;
+  scenario_detail::SyntheticMarks marks;  // the strategies' edits' marks
+  int uses = 0;
+};
+
+namespace {
+
+// A slot's tree keeps the memory of every value set on it; after this many
+// calls it is parsed afresh.
+constexpr int kSlotUses = 256;
+
+}  // namespace
+
+RepeatedEdits::RepeatedEdits(const Scenario& scenario, std::vector<std::string> strategies,
+                             std::vector<StrategyEdit> edits)
+    : scenario_(scenario), strategy_names_(std::move(strategies)), edits_(std::move(edits)) {
+  Diagnostics ignored;
+  auto slot = make_slot(ignored);
+  if (!slot || !ignored.all().empty()) return;
+  std::vector<std::string> paths;
+  for (const StrategyEdit& edit : edits_) {
+    if (edit.kind != StrategyEdit::Kind::set && edit.kind != StrategyEdit::Kind::scale) return;
+    if (!std::isfinite(edit.value)) return;
+    if (std::find(paths.begin(), paths.end(), edit.path) != paths.end()) return;  // one edit per path
+    paths.push_back(edit.path);
+    const auto parts = scenario_detail::split_path(edit.path);
+    if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }) ||
+        parts.front() == "strategies")
+      return;
+    std::string problem;
+    const auto target = scenario_detail::resolve(slot->tree, parts, scenario_detail::Create::never, problem);
+    if (!target || !target->node) return;
+    const YAML::Node& node = *target->node;
+    // A plain number, not shared through an alias.
+    if (!node.IsScalar() || node.Tag() == "!") return;
+    const auto number = scenario_detail::parse_number(node.Scalar());
+    if (!number || !std::isfinite(*number)) return;
+    if (scenario_detail::appearances(slot->tree, node) > 1 || scenario_detail::appearances(slot->tree, target->parent) > 1)
+      return;
+    originals_.push_back(*number);
+  }
+  fast_ = true;
+  free_.push_back(std::move(slot));
+}
+
+RepeatedEdits::~RepeatedEdits() = default;
+
+std::unique_ptr<RepeatedEdits::Slot> RepeatedEdits::make_slot(Diagnostics& diagnostics) const {
+  using namespace scenario_detail;
+  const auto strategies = find_strategies(scenario_, strategy_names_, diagnostics);
+  if (!strategies || !check_source_text(scenario_, diagnostics)) return nullptr;
+  auto tree = parse_yaml(scenario_.source_text, scenario_.source_path, diagnostics);
+  if (!tree) return nullptr;
+  auto slot = std::make_unique<Slot>();
+  slot->marks.fallback = fallback_location(scenario_, *strategies, edits_);
+  YamlReader reader(scenario_.source_path, diagnostics);
+  try {
+    for (const Strategy* strategy : *strategies)
+      if (!apply_edits(*tree, strategy->edits, strategy->name, reader, slot->marks)) return nullptr;
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+  tree->remove("strategies");
+  slot->tree = *tree;
+  return slot;
+}
+
+std::optional<Scenario> RepeatedEdits::apply(const std::vector<double>& values, Diagnostics& diagnostics,
+                                             bool with_text) const {
+  using namespace scenario_detail;
+  if (values.size() != edits_.size())
+    throw InternalError("RepeatedEdits::apply: " + std::to_string(values.size()) + " values for " +
+                        std::to_string(edits_.size()) + " edits");
+  std::vector<StrategyEdit> edits = edits_;
+  for (std::size_t i = 0; i < edits.size(); ++i) edits[i].value = values[i];
+  if (!fast_) {
+    auto scenario = apply_strategies(scenario_, strategy_names_, diagnostics, edits);
+    if (scenario && !with_text) scenario->source_text.clear();
+    return scenario;
+  }
+  std::unique_ptr<Slot> slot;
+  {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    if (!free_.empty()) {
+      slot = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (!slot) {
+    Diagnostics ignored;  // it went well once, with the same text and strategies
+    slot = make_slot(ignored);
+    if (!slot) throw InternalError("RepeatedEdits: the strategies no longer apply");
+  }
+  std::vector<std::string> applied_strategies = scenario_.applied_strategies;
+  std::vector<std::string> applied_edits = scenario_.applied_edits;
+  for (const auto& name : strategy_names_) {
+    applied_strategies.push_back(name);
+    for (const Strategy& strategy : scenario_.strategies)
+      if (strategy.name == name)
+        for (const auto& edit : strategy.edits) applied_edits.push_back(edit.describe());
+  }
+  std::vector<StrategyEdit> sets = edits;  // a scale writes the product, from the number the slot started with
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    applied_edits.push_back(edits[i].describe());
+    if (sets[i].kind == StrategyEdit::Kind::scale) {
+      sets[i].kind = StrategyEdit::Kind::set;
+      sets[i].value = originals_[i] * edits[i].value;
+    }
+  }
+  SyntheticMarks marks = slot->marks;
+  YamlReader reader(scenario_.source_path, diagnostics);
+  std::optional<Scenario> result;
+  bool applied = false;
+  try {
+    applied = apply_edits(slot->tree, sets, "", reader, marks);
+  } catch (const std::exception& e) {
+    diagnostics.error(marks.fallback, std::string("the edits could not be applied: ") + e.what());
+    return {};  // the slot's tree may be half-edited: not reused
+  }
+  if (applied)
+    result = load_edited(scenario_, slot->tree, marks, std::move(applied_strategies), std::move(applied_edits),
+                         diagnostics, with_text);
+  if (applied && ++slot->uses < kSlotUses) {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(std::move(slot));
+  }
+  return result;
 }
 
 std::optional<Scenario> apply_edits(const Scenario& scenario, const std::vector<StrategyEdit>& edits,
