@@ -333,6 +333,25 @@ touchpoints: {ad: {stage: awareness, purchase: {revenue: 1}}}
   EXPECT_EQ(error_count(shares.diagnostics), 1) << shares.diagnostics.format();
 }
 
+// 0.4 + 0.65 is 1.0499999999999998 in binary; the message says what the file says.
+TEST(LoadSums, SumsPrintRoundedAsWritten) {
+  Loaded shares = load(R"(horizon_days: 30
+market:
+  size: 10
+  segments:
+    - {name: a, share: 0.4}
+    - {name: b, share: 0.65}
+awareness: {channels: [{via: ad, rate: 0.01}]}
+touchpoints: {ad: {stage: awareness, purchase: {revenue: 1}}, b: {stage: awareness}, c: {stage: awareness}, d: {stage: awareness}}
+transitions:
+  ad: {b: 0.6, c: 0.3, d: 0.2}
+)");
+  EXPECT_ERROR(shares, 4, 3, "market.segments shares sum to 1.05; they must sum to 1");
+  EXPECT_ERROR(shares, 10, 3, "transitions.ad probabilities sum to 1.1;");
+  EXPECT_FALSE(shares.diagnostics.format().find("1.0499") != std::string::npos) << shares.diagnostics.format();
+  EXPECT_FALSE(shares.diagnostics.format().find("1.0999") != std::string::npos) << shares.diagnostics.format();
+}
+
 TEST(LoadDuplicates, KeysAndSegmentNames) {
   Loaded loaded = load(kBase + R"(market:
   size: 10

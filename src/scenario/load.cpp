@@ -114,7 +114,7 @@ void read_segments(const Entry& section, YamlReader& reader, Scenario& scenario)
     scenario.segments.push_back(std::move(segment));
   }
   if (shares_complete && !scenario.segments.empty() && std::fabs(share_sum - 1.0) > kTolerance)
-    reader.error(reader.where_key(section), "market.segments shares sum to " + format_number(share_sum) +
+    reader.error(reader.where_key(section), "market.segments shares sum to " + format_sum(share_sum) +
                                                 "; they must sum to 1, so adjust the segments' share values");
 }
 
@@ -165,12 +165,12 @@ void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, 
   }
   if (complete && sum > 1.0 + kTolerance)
     reader.error(reader.where_key(*via_entry),
-                 "awareness.initial.via shares sum to " + format_number(sum) +
+                 "awareness.initial.via shares sum to " + format_sum(sum) +
                      "; they must sum to at most 1 (the remainder drops off at once), so lower them");
   // A remainder is allowed (awareness that never turns into a visit) but is
   // easy to leave by mistake. Nothing at all is the warning of validate.cpp.
   // Sums of decimals print as written (0.6 + 0.3 is 0.9, not 0.8999999999999999).
-  const auto rounded = [](double x) { return format_number(std::round(x * 1e12) / 1e12); };
+  const auto rounded = [](double x) { return format_sum(x); };
   if (complete && sum > 0.0 && sum < 1.0 - kTolerance && scenario.awareness.initial_share > 0.0)
     reader.warning(reader.where_key(*via_entry),
                    "the via shares sum to " + rounded(sum) + ": a share " + rounded(1.0 - sum) +

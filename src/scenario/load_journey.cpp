@@ -243,7 +243,7 @@ void read_transitions(const YAML::Node& node, YamlReader& reader, Scenario& scen
       if (from_known && to_known) scenario.transitions.push_back(transition);
     }
     if (complete && sum > 1.0 + kTolerance)
-      reader.error(reader.where_key(row), what + " probabilities sum to " + format_number(sum) +
+      reader.error(reader.where_key(row), what + " probabilities sum to " + format_sum(sum) +
                                               "; a row must sum to at most 1 (the remainder is drop-off), "
                                               "so lower them");
   }

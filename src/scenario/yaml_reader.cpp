@@ -66,6 +66,10 @@ std::string format_number(double value) {
   return std::string(buffer, ptr);
 }
 
+std::string format_sum(double value) {
+  return format_number(std::isfinite(value) ? std::round(value * 1e12) / 1e12 : value);
+}
+
 SourceLocation YamlReader::where(const YAML::Node& node) const {
   if (node.IsDefined() && !node.Mark().is_null())
     return {file_, node.Mark().line + 1, node.Mark().column + 1};

@@ -97,6 +97,9 @@ std::optional<double> parse_number(const std::string& text);
 
 // Shortest text that reads back as the same double ("0.7", "2000000").
 std::string format_number(double value);
+// A sum of decimals as written: rounded to 12 decimals, so 0.6 + 0.3 prints
+// 0.9 and 0.4 + 0.65 prints 1.05 (not 0.8999999999999999, 1.0499999999999998).
+std::string format_sum(double value);
 
 // "a, b and c"
 std::string join(const std::vector<std::string>& words, const std::string& last_separator = " and ");
