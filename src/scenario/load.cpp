@@ -10,25 +10,23 @@
 
 #include "journeysim/graph.hpp"
 #include "journeysim/load.hpp"
+#include "scenario/keys.hpp"
 #include "scenario/loader.hpp"
 
 namespace journeysim {
 namespace scenario_detail {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",          "seed",        "horizon_days", "step_days",
-                                           "market",        "awareness",   "word_of_mouth", "touchpoints",
-                                           "transitions",   "reviews",     "advocacy",    "strategies"};
-const std::vector<std::string> kMarketKeys = {"size", "segments"};
-const std::vector<std::string> kSegmentKeys = {"name",          "share",           "awareness_multiplier",
-                                               "review_sensitivity", "transition_scale", "experience_shift"};
-const std::vector<std::string> kAwarenessKeys = {"initial", "channels"};
-const std::vector<std::string> kInitialKeys = {"share", "via"};
-const std::vector<std::string> kChannelKeys = {"via", "rate"};
-const std::vector<std::string> kWordOfMouthKeys = {"via", "rate", "advocate_days"};
-const std::vector<std::string> kReviewsKeys = {"post_probability", "prior"};
-const std::vector<std::string> kPriorKeys = {"rating", "weight"};
-const std::vector<std::string> kAdvocacyKeys = {"promoter_at", "detractor_below", "advocate_probability"};
+const std::vector<std::string>& kTopKeys = keys::top;
+const std::vector<std::string>& kMarketKeys = keys::market;
+const std::vector<std::string>& kSegmentKeys = keys::segment;
+const std::vector<std::string>& kAwarenessKeys = keys::awareness;
+const std::vector<std::string>& kInitialKeys = keys::initial;
+const std::vector<std::string>& kChannelKeys = keys::channel;
+const std::vector<std::string>& kWordOfMouthKeys = keys::word_of_mouth;
+const std::vector<std::string>& kReviewsKeys = keys::reviews;
+const std::vector<std::string>& kPriorKeys = keys::prior;
+const std::vector<std::string>& kAdvocacyKeys = keys::advocacy;
 
 constexpr double kTolerance = 1e-9;
 

@@ -2,13 +2,13 @@
 #include <array>
 #include <cmath>
 
+#include "scenario/keys.hpp"
 #include "scenario/loader.hpp"
 
 namespace journeysim::scenario_detail {
 namespace {
 
-const std::vector<std::string> kTouchpointKeys = {"stage",    "cost",   "experience", "dwell_days",
-                                                  "purchase", "refund", "removed"};
+const std::vector<std::string>& kTouchpointKeys = keys::touchpoint;
 
 // `removed: true|false`; anything else is an error.
 bool read_removed(const MapView& fields, const std::string& what, YamlReader& reader) {
@@ -23,12 +23,12 @@ bool read_removed(const MapView& fields, const std::string& what, YamlReader& re
                what + ".removed must be true or false (true: nobody can enter it; whoever would, drops off)");
   return false;
 }
-const std::vector<std::string> kExperienceKeys = {"mean", "sd"};
-const std::vector<std::string> kDwellKeys = {"exponential", "lognormal"};
-const std::vector<std::string> kLognormalKeys = {"mean", "sd"};
-const std::vector<std::string> kPurchaseKeys = {"revenue"};
-const std::vector<std::string> kRefundKeys = {"amount"};
-const std::vector<std::string> kTransitionKeys = {"p", "rating_elasticity"};
+const std::vector<std::string>& kExperienceKeys = keys::experience;
+const std::vector<std::string>& kDwellKeys = keys::dwell;
+const std::vector<std::string>& kLognormalKeys = keys::lognormal;
+const std::vector<std::string>& kPurchaseKeys = keys::purchase;
+const std::vector<std::string>& kRefundKeys = keys::refund;
+const std::vector<std::string>& kTransitionKeys = keys::transition;
 
 constexpr double kTolerance = 1e-9;
 

@@ -1,11 +1,12 @@
 // The `strategies` section: named lists of edits. Their paths are checked
 // against the scenario tree by strategy.cpp.
+#include "scenario/keys.hpp"
 #include "scenario/loader.hpp"
 
 namespace journeysim::scenario_detail {
 namespace {
 
-const std::vector<std::string> kEditKeys = {"set", "value", "scale", "by", "remove", "add"};
+const std::vector<std::string>& kEditKeys = keys::edit;
 
 struct Operation {
   const char* key;
