@@ -77,7 +77,7 @@ TEST_F(Hdf5RoundTrip, RunFileHasFormatProvenanceAndRuns) {
   }
   // Metrics that can be undefined say what a NaN means; totals do not need to.
   ASSERT_TRUE(stored.count("summary/cac @note"));
-  EXPECT_EQ(stored.at("summary/cac @note").strings, std::vector<std::string>{"NaN: undefined, e.g. no purchasers"});
+  EXPECT_EQ(stored.at("summary/cac @note").strings, std::vector<std::string>{"NaN: undefined without purchasers"});
   EXPECT_TRUE(stored.count("runs/first_purchase_days_mean @note"));
   EXPECT_TRUE(stored.count("series/public_rating @note"));
   EXPECT_FALSE(stored.count("summary/revenue @note"));
