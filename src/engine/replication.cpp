@@ -248,20 +248,25 @@ const Replication::Activation& Replication::activation_of(std::uint32_t id) cons
 
 // Walks a customer through every event before the step end.
 void Replication::advance(std::uint32_t id, Tally& tally) {
+  if (store_.hot[id].flags & CustomerFlag::traced) [[unlikely]] walk<true>(id, tally);
+  else walk<false>(id, tally);
+}
+
+template <bool Traced>
+void Replication::walk(std::uint32_t id, Tally& tally) {
   const Activation& activation = activation_of(id);
   const std::uint32_t position = id - activation.first_id;
   double time = store_.hot[id].leave_time;
   std::uint32_t node = store_.hot[id].node;
   std::uint32_t events = store_.hot[id].events;
   const std::uint32_t segment = store_.hot[id].segment;
-  const bool traced = store_.hot[id].flags & CustomerFlag::traced;
 
   while (time < step_end_) {
     if (events >= settings_.max_events_per_customer) {
       store_.hot[id].flags |= CustomerFlag::truncated;
       ++tally.truncated;
       store_.hot[id].events = events;
-      if (traced) [[unlikely]] trace(tally, id, events, TraceEvent::truncated, time, node);
+      if constexpr (Traced) trace(tally, id, events, TraceEvent::truncated, time, node);
       return;
     }
     ++events;
@@ -279,12 +284,12 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
       ++tally.journey_count;
       tally.journey_sum += fixed;
       tally.journey_sum_sq += static_cast<uint128>(fixed) * fixed;
-      if (traced) [[unlikely]] trace(tally, id, events, TraceEvent::drop_off, time, node);
+      if constexpr (Traced) trace(tally, id, events, TraceEvent::drop_off, time, node);
       return;
     }
     ++tally.flows[next.flow];
     node = next.node;
-    enter(id, node, segment, time, events, draws, tally);
+    enter<Traced>(id, node, segment, time, events, draws, tally);
     time += dwell(model_.node(node), draws);
   }
 
@@ -298,16 +303,16 @@ void Replication::advance(std::uint32_t id, Tally& tally) {
   }
 }
 
+template <bool Traced>
 void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time,
-                        std::uint32_t event_number, DrawStream& draws, Tally& tally) {
+                        [[maybe_unused]] std::uint32_t event_number, DrawStream& draws, Tally& tally) {
   const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
   ++tally.visits[cell];
-  const std::uint8_t flags_on_entry = store_.hot[id].flags;
   // After the first purchase a visit is retention spending; the visit that
   // makes the first purchase is still acquisition.
-  if (flags_on_entry & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
+  if (store_.hot[id].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
   const NodeTable& table = model_.node(node);
-  double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
+  [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;
     if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
@@ -317,8 +322,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     satisfaction += static_cast<float>((experience - satisfaction) / rated);
     drawn = experience;
   }
-  const bool traced = flags_on_entry & CustomerFlag::traced;
-  if (traced) [[unlikely]] {
+  if constexpr (Traced) {
     const TraceEvent event =
         table.purchase ? TraceEvent::purchase : table.refund ? TraceEvent::refund : TraceEvent::enter;
     trace(tally, id, event_number, event, time, node, drawn);
@@ -344,7 +348,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     tally.new_rating_sum += fixed;
     ++tally.day_reviews[day];
     tally.day_rating_sum[day] += fixed;
-    if (traced) [[unlikely]] trace(tally, id, event_number, TraceEvent::review, time, node);
+    if constexpr (Traced) trace(tally, id, event_number, TraceEvent::review, time, node);
   }
 
   float& advocate_until = store_.cold[id].advocate_until;
@@ -356,7 +360,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
                          ? static_cast<float>(time + draws.exponential(advocate_days_, Slot::advocate_days))
                          : std::numeric_limits<float>::infinity();
     record_advocate(advocate_until, day, tally);
-    if (traced) [[unlikely]] trace(tally, id, event_number, TraceEvent::advocate, time, node);
+    if constexpr (Traced) trace(tally, id, event_number, TraceEvent::advocate, time, node);
   }
 }
 

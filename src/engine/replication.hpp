@@ -69,17 +69,21 @@ class Replication {
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
   void advance(std::uint32_t id, Tally& tally);
+  // The walk, compiled twice: the untraced copy has no trace code at all, so
+  // tracing costs untraced customers one branch per advance(), not per event.
+  template <bool Traced>
+  void walk(std::uint32_t id, Tally& tally);
   void record_advocate(double until, std::uint32_t day, Tally& tally) const;
   // After the horizon: purchasers still travelling continue to the end of
   // their journeys with shared influences frozen; only money is counted.
   void run_off();
   void run_off_customer(std::uint32_t id, RunOffTally& tally) const;
+  template <bool Traced>
   void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, std::uint32_t event_number,
              DrawStream& draws, Tally& tally);
   bool traced_id(std::uint32_t id) const { return id < settings_.trace_end && id % settings_.trace_stride == 0; }
   // Records an event of a traced customer; its segment and satisfaction are
-  // read from its state. Out of line: the hot loop only pays for the call
-  // when the customer is traced.
+  // read from its state.
   [[gnu::cold, gnu::noinline]] void trace(Tally& tally, std::uint32_t id, std::uint32_t event_number,
                                           TraceEvent event, double time, std::uint32_t place,
                                           double experience = std::numeric_limits<double>::quiet_NaN()) const;
