@@ -182,6 +182,34 @@ TEST(Fit, AMarketSizeTurnsEntriesIntoChannelsThatMakeTheObservedAware) {
   EXPECT_NEAR(journeysim::analyze(scenario).expected_aware, 500.0, 1e-9);
 }
 
+TEST(Fit, ATracesExperiencesBecomeTouchpointExperiences) {
+  const TempDir dir;
+  const auto file = dir.write("trace.csv",
+                              "customer,segment,time,touchpoint,event,experience,satisfaction,revenue\n"
+                              "1,all,0,ad,enter,0.6,0.6,\n"
+                              "1,all,1,shop,purchase,0.8,0.7,20\n"
+                              "1,all,1,shop,drop_off,,0.7,\n"
+                              "2,all,0,ad,enter,0.6,0.6,\n"
+                              "2,all,2,shop,purchase,1,0.8,20\n"
+                              "2,all,2,shop,drop_off,,0.8,\n"
+                              "3,all,0,ad,enter,0.6,0.6,\n"
+                              "3,all,0.5,site,enter,,0.6,\n"
+                              "3,all,0.5,site,drop_off,,0.6,\n");
+  const Scenario scenario = fit_and_load(journeysim::read_observed_journeys(file));
+  const auto& ad = touchpoint(scenario, "ad").experience;
+  EXPECT_TRUE(ad.rated);
+  EXPECT_DOUBLE_EQ(ad.mean, 0.6);
+  EXPECT_DOUBLE_EQ(ad.sd, 0.0);
+  const auto& shop = touchpoint(scenario, "shop").experience;
+  EXPECT_DOUBLE_EQ(shop.mean, 0.9);
+  EXPECT_NEAR(shop.sd, std::sqrt(0.02), 1e-12);
+  EXPECT_FALSE(touchpoint(scenario, "site").experience.rated);
+  // Dwell seen from enter to drop_off: ad 1, 2 and 0.5 days; shop 0 both times.
+  EXPECT_NE(touchpoint(scenario, "ad").dwell.kind, journeysim::Dwell::Kind::fixed);
+  EXPECT_DOUBLE_EQ(touchpoint(scenario, "ad").dwell.mean, 3.5 / 3);
+  EXPECT_DOUBLE_EQ(touchpoint(scenario, "shop").dwell.mean, 0.0);
+}
+
 TEST(FitSharedData, ChannelAttributionPathsFitExactly) {
   const std::string file = shared_paths_file();
   if (!std::filesystem::exists(file)) GTEST_SKIP() << file << " is absent (../shared sits beside a checkout only)";

@@ -20,6 +20,7 @@ struct ObservedJourney {
   std::vector<std::uint32_t> touches;  // indices into ObservedJourneys::touchpoints, in time order
   std::vector<double> times;           // event logs: when each touch began, days since the first event
   std::vector<double> revenue;         // event logs: money taken (> 0) or given back (< 0) at each touch
+  std::vector<double> experience;      // event logs with an `experience` column (a trace): per touch, NaN if unrated
   // How the observation ends. Path data: a conversion after the last touch,
   // or none (drop-off). Event logs: drop-off after the last touch, or
   // in_progress when the log says the journey was still going (a trace's
@@ -54,8 +55,8 @@ struct ObservedJourneys {
 ObservedJourneys read_path_data(const std::string& path);
 
 // CSV with a header naming at least `customer,time,touchpoint` (any order;
-// `revenue` optional; a journeysim trace's `event` column understood; other
-// columns ignored). Time is days or ISO 8601 (2026-03-01, 2026-03-01T12:30:00Z,
+// `revenue` and `experience` optional; a journeysim trace's `event` column
+// understood; other columns ignored). Time is days or ISO 8601 (2026-03-01, 2026-03-01T12:30:00Z,
 // with an offset), converted to days since the earliest event. A touchpoint is
 // a purchase where a row takes money (revenue > 0), or when named in
 // `purchase_touchpoints`; a refund where a row gives money back (revenue < 0).

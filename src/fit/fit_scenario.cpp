@@ -35,6 +35,11 @@ std::string yaml_key(const std::string& name) {
 
 std::string number(double value) { return fmt::format("{}", value); }
 
+// A value seen only through printed sums and float arithmetic (a fixed dwell
+// as a difference of times, a fixed experience as a float): 12 digits, so
+// 0.19999999999999496 is written 0.2.
+std::string settled(double value) { return number(std::stod(fmt::format("{:.12g}", value))); }
+
 // Scenario names for the data's touchpoints: unique, legal in paths, and
 // leaving `conversion` (or a variant) free for the purchase of path data.
 struct Names {
@@ -144,7 +149,23 @@ struct StateFacts {
   std::uint64_t visits = 0;
   double money = 0.0;  // revenue (> 0) and refunds (< 0) at this state's touches
   std::vector<double> dwell_samples;
+  std::vector<double> experiences;  // rated touches, when the log has them
 };
+
+// A touchpoint's experience from the rated touches a trace shows: fixed when
+// they are all equal, else their mean and sd (the format's clipped normal;
+// near 0 or 1 the clipping makes this a slight approximation).
+std::string experience_yaml(const std::vector<double>& experiences) {
+  if (experiences.empty()) return "";
+  double mean = 0.0;
+  for (double x : experiences) mean += x;
+  mean /= static_cast<double>(experiences.size());
+  double squares = 0.0;
+  for (double x : experiences) squares += (x - mean) * (x - mean);
+  const double sd = experiences.size() > 1 ? std::sqrt(squares / static_cast<double>(experiences.size() - 1)) : 0.0;
+  if (sd <= 1e-6) return ", experience: " + settled(mean);
+  return ", experience: {mean: " + number(mean) + ", sd: " + number(sd) + "}";
+}
 
 struct TouchFacts {
   double visits = 0, first_touches = 0, after_purchase = 0;
@@ -160,7 +181,7 @@ const char* stage_of(const ObservedJourneys& data, std::uint32_t touch, const To
 
 std::string dwell_yaml(const Dwell& dwell) {
   switch (dwell.kind) {
-    case Dwell::Kind::fixed: return number(dwell.mean);
+    case Dwell::Kind::fixed: return settled(dwell.mean);
     case Dwell::Kind::exponential: return "{exponential: " + number(dwell.mean) + "}";
     case Dwell::Kind::lognormal:
       return "{lognormal: {mean: " + number(dwell.mean) + ", sd: " + number(dwell.sd) + "}}";
@@ -224,6 +245,8 @@ FittedScenario fit_scenario(const ObservedJourneys& data, const FitOptions& opti
       if (purchased) facts.after_purchase += static_cast<double>(journey.count);
       if (!paths) {
         state.money += journey.revenue[t];
+        if (!journey.experience.empty() && !std::isnan(journey.experience[t]))
+          state.experiences.push_back(journey.experience[t]);
         purchased = purchased || data.purchase[touch];
         const double left = t + 1 < journey.touches.size() ? journey.times[t + 1] : journey.end_time;
         if (!std::isnan(left)) state.dwell_samples.push_back(left - journey.times[t]);
@@ -308,6 +331,7 @@ FittedScenario fit_scenario(const ObservedJourneys& data, const FitOptions& opti
       const double mean_money = state.visits > 0 ? state.money / static_cast<double>(state.visits) : 0.0;
       if (data.purchase[touch]) fields += ", purchase: {revenue: " + number(std::max(mean_money, 0.0)) + "}";
       if (data.refund[touch] && mean_money < 0) fields += ", refund: {amount: " + number(-mean_money) + "}";
+      fields += experience_yaml(state.experiences);
       const DwellFit dwell = fit_dwell(state.dwell_samples);
       if (dwell.dwell.kind != Dwell::Kind::fixed || dwell.dwell.mean > 0.0)
         fields += ", dwell_days: " + dwell_yaml(dwell.dwell);

@@ -172,6 +172,7 @@ struct Row {
   std::uint32_t touchpoint = 0;
   double time = 0.0;
   double revenue = 0.0;
+  double experience = std::numeric_limits<double>::quiet_NaN();
   TraceEvent event = TraceEvent::touch;
   int line = 0;
 };
@@ -197,7 +198,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
   };
   const int customer_column = column_of("customer"), time_column = column_of("time"),
             touchpoint_column = column_of("touchpoint"), revenue_column = column_of("revenue"),
-            event_column = column_of("event");
+            event_column = column_of("event"), experience_column = column_of("experience");
   for (const char* required : {"customer", "time", "touchpoint"}) {
     if (column_of(required) >= 0) continue;
     const std::string match = closest_match(required, columns);
@@ -270,6 +271,17 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
         row.revenue = *revenue;
       }
     }
+    if (experience_column >= 0 && !field(experience_column).text.empty()) {
+      const auto experience = fit_detail::parse_number(field(experience_column).text);
+      if (!experience || *experience < 0.0 || *experience > 1.0) {
+        diagnostics.error(reader.where(field(experience_column).column),
+                          "experience '" + field(experience_column).text +
+                              "' is not a number from 0 to 1; leave it empty for an unrated touch");
+        ok = false;
+      } else {
+        row.experience = *experience;
+      }
+    }
     if (!ok) continue;
     if (row.event == TraceEvent::touch) row.touchpoint = names.index(touchpoint);
     const std::uint32_t customer = customer_ids.index(field(customer_column).text);
@@ -319,6 +331,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
           journey.touches.push_back(row.touchpoint);
           journey.times.push_back(time);
           journey.revenue.push_back(row.revenue);
+          if (experience_column >= 0) journey.experience.push_back(row.experience);
           break;
         case TraceEvent::drop_off: journey.end_time = time; break;
         case TraceEvent::in_progress: journey.end = ObservedJourney::End::in_progress; break;
