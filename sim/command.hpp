@@ -39,6 +39,7 @@ std::unique_ptr<Command> compare_command(CLI::App& app);
 std::unique_ptr<Command> sweep_command(CLI::App& app);
 std::unique_ptr<Command> fit_command(CLI::App& app);
 std::unique_ptr<Command> attribute_command(CLI::App& app);
+std::unique_ptr<Command> report_command(CLI::App& app);
 
 // The command line as typed, for the provenance result files keep: main sets
 // it from argv; arguments are quoted for a POSIX shell where they need it.

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
   commands.push_back(cli::sweep_command(app));
   commands.push_back(cli::fit_command(app));
   commands.push_back(cli::attribute_command(app));
+  commands.push_back(cli::report_command(app));
 
   try {
     app.parse(argc, argv);

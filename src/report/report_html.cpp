@@ -1,0 +1,229 @@
+// The report page: one self-contained HTML file (no scripts, no fonts, no
+// network), a section per input file, charts inline as SVG. The layout is a
+// CSS grid that folds to one column on a narrow screen and in print.
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "io/text_format.hpp"
+#include "journeysim/report.hpp"
+#include "report/svg.hpp"
+
+namespace journeysim::report {
+
+namespace {
+
+constexpr double kWide = 920, kHalf = 450;
+
+constexpr const char* kStyle = R"(
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; margin: 0 auto;
+       max-width: 1000px; padding: 16px 24px 48px; line-height: 1.4; }
+h1 { font-size: 1.6rem; margin: 0.4em 0 0.2em; }
+h2 { font-size: 1.3rem; margin: 1.6em 0 0.3em; border-bottom: 2px solid #0072B2; padding-bottom: 4px; }
+h3 { font-size: 1.05rem; margin: 1.2em 0 0.3em; }
+.meta, .note, figcaption { color: #555; font-size: 0.85rem; }
+.note { background: #f6f6f6; border-left: 3px solid #E69F00; padding: 4px 10px; margin: 6px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 10px; margin: 10px 0; }
+.card { border: 1px solid #d0d0d0; border-radius: 6px; padding: 8px 12px; break-inside: avoid; }
+.card .label { font-size: 0.8rem; color: #444; }
+.card .value { font-size: 1.45rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.card .ci { font-size: 0.75rem; color: #555; font-variant-numeric: tabular-nums; }
+figure { margin: 12px 0; break-inside: avoid; }
+figure svg { max-width: 100%; height: auto; display: block; }
+.side { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 18px; }
+.panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 8px 18px; }
+table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e3e3e3; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+svg .tick { font-size: 11px; fill: #333; }
+svg .axis-title, svg .panel-title { font-size: 12px; font-weight: 600; fill: #222; }
+svg .label, svg .legend, svg .value { font-size: 12px; fill: #1a1a1a; }
+svg .label { paint-order: stroke; stroke: #fff; stroke-width: 3px; stroke-linejoin: round; }
+svg .inside { font-size: 12px; font-weight: 600; fill: #000; }
+svg .inside.inverse { fill: #fff; }
+svg .na { font-size: 12px; fill: #777; font-style: italic; }
+@media (max-width: 700px) { .side, .panels { grid-template-columns: 1fr; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10pt; }
+  .side, .panels { grid-template-columns: 1fr 1fr; }
+  h2 { break-before: auto; break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+)";
+
+std::string escape(const std::string& text) { return xml_escape(text); }
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return "<figure>" + svg + (caption.empty() ? "" : "<figcaption>" + escape(caption) + "</figcaption>") + "</figure>\n";
+}
+
+std::string notes_html(const std::vector<std::string>& notes) {
+  std::string out;
+  for (const std::string& note : notes) out += "<p class=\"note\">" + escape(note) + "</p>\n";
+  return out;
+}
+
+std::string kpi_cards(const std::vector<Kpi>& kpis) {
+  std::string out = "<div class=\"cards\">\n";
+  for (const Kpi& kpi : kpis) {
+    out += fmt::format(
+        "<div class=\"card\" data-kpi=\"{}\"><div class=\"label\">{}</div><div class=\"value\">{}</div>"
+        "<div class=\"ci\">{}</div></div>\n",
+        escape(kpi.key), escape(kpi.label), escape(format_kpi(kpi.value.mean, kpi.unit)),
+        escape(format_ci(kpi.value, kpi.unit)));
+  }
+  return out + "</div>\n";
+}
+
+std::string provenance(const Results& results, const std::string& path) {
+  std::string out = fmt::format("<p class=\"meta\">File <code>{}</code> · scenario <b>{}</b>", escape(path),
+                                escape(results.scenario_name));
+  if (!results.strategy.empty()) out += " · strategies " + escape(results.strategy);
+  out += fmt::format(" · market {} · {} days · seed {} · {} replication{}", io_detail::grouped(results.market_size, 0),
+                     io_detail::grouped(results.horizon_days, 0), results.seed, results.runs.size(),
+                     results.runs.size() == 1 ? "" : "s");
+  if (!results.created_utc.empty()) out += " · made " + escape(results.created_utc);
+  if (!results.git_commit.empty()) out += " · commit " + escape(results.git_commit);
+  if (!results.command_line.empty()) out += "<br><code>" + escape(results.command_line) + "</code>";
+  return out + "</p>\n";
+}
+
+// One run's charts; `width` narrower when runs stand side by side.
+std::string run_charts(const RunView& view, double width, const std::string& heading_level) {
+  std::string out;
+  out += fmt::format("<{0}>Customer flows</{0}>\n", heading_level);
+  out += figure(sankey_svg(view.sankey, width),
+                "Entries (channels, word of mouth) → touchpoints, a column per stage → drop-off. Widths are traversals "
+                "(mean across replications); links back to an earlier or the same stage loop underneath, paler. Hover for counts.");
+  if (!view.stages.empty()) {
+    out += fmt::format("<{0}>Stages</{0}>\n", heading_level);
+    out += figure(stage_svg(view.stages, width),
+                  "Visits to the touchpoints of each stage (a visitor can count more than once); on the right, the "
+                  "customers the run counts at that stage.");
+  }
+  out += fmt::format("<{0}>Daily series</{0}>\n", heading_level);
+  out += width < kWide ? "" : "<div class=\"panels\">\n";
+  for (const LineChart& chart : view.series) {
+    out += figure(line_chart_svg(chart, width < kWide ? width : kHalf, 280),
+                  chart.title + ". Shaded: 95% CI across replications.");
+  }
+  out += width < kWide ? "" : "</div>\n";
+  return out;
+}
+
+std::string run_section(const Results& results, const std::string& path) {
+  const RunView view = run_view(results);
+  std::string out = "<section class=\"run\">\n<h2>Run: " + escape(view.title) + "</h2>\n";
+  out += provenance(results, path);
+  out += kpi_cards(view.kpis);
+  out += notes_html(view.notes);
+  out += run_charts(view, kWide, "h3");
+  return out + "</section>\n";
+}
+
+std::string comparison_section(const Comparison& comparison, const std::string& path) {
+  const ComparisonView view = comparison_view(comparison);
+  std::string out = "<section class=\"compare\">\n<h2>Comparison: " + escape(view.title) + "</h2>\n";
+  out += provenance(comparison.baseline, path);
+  out += fmt::format("<p class=\"meta\">{} · arms: ", view.two_files ? "two scenario files" : "strategies vs baseline");
+  for (std::size_t a = 0; a < view.arms.size(); ++a) out += (a ? ", " : "") + escape(view.arms[a]);
+  out += view.paired ? " · paired (common random numbers): Student-t CIs of the per-replication differences"
+                     : " · independent runs: Welch CIs";
+  out += "</p>\n";
+
+  // The headline numbers of every arm side by side.
+  out += "<h3>Headline metrics</h3>\n<table><tr><th>Metric</th>";
+  for (const RunView& run : view.runs) out += "<th>" + escape(run.title) + "</th>";
+  out += "</tr>\n";
+  for (std::size_t k = 0; !view.runs.empty() && k < view.runs.front().kpis.size(); ++k) {
+    const Kpi& first = view.runs.front().kpis[k];
+    out += "<tr><td>" + escape(first.label) + "</td>";
+    for (const RunView& run : view.runs) {
+      const Kpi& kpi = run.kpis[std::min(k, run.kpis.size() - 1)];
+      out += "<td title=\"" + escape(format_ci(kpi.value, kpi.unit)) + "\">" + escape(format_kpi(kpi.value.mean, kpi.unit)) + "</td>";
+    }
+    out += "</tr>\n";
+  }
+  out += "</table>\n";
+
+  out += "<h3>Differences: arm − baseline, with 95% CIs</h3>\n<div class=\"panels\">\n";
+  for (const DeltaPanel& panel : view.deltas) {
+    out += figure(delta_svg(panel, kHalf), "");
+  }
+  out += "</div>\n<p class=\"meta\">Solid bars and * : the CI excludes 0 (not noise); pale bars: it does not.</p>\n";
+
+  out += "<h3>Side by side</h3>\n<div class=\"side\">\n";
+  for (const RunView& run : view.runs) {
+    out += "<div class=\"arm\"><h3>" + escape(run.title) + "</h3>\n";
+    out += notes_html(run.notes);
+    out += run_charts(run, kHalf, "h4");
+    out += "</div>\n";
+  }
+  out += "</div>\n";
+  return out + "</section>\n";
+}
+
+std::string sweep_section(const SweepData& sweep, const std::string& path) {
+  const SweepView view = sweep_view(sweep);
+  std::string out = "<section class=\"sweep\">\n<h2>Sweep: " + escape(view.title) + "</h2>\n";
+  out += fmt::format("<p class=\"meta\">File <code>{}</code> · {} of {} points finished · {} replication{} per point · "
+                     "seed {} · market {} · parameters: ",
+                     escape(path), view.done, view.points, sweep.replications, sweep.replications == 1 ? "" : "s",
+                     sweep.seed, sweep.market_size == 0 ? "the scenario's" : io_detail::grouped(sweep.market_size, 0));
+  for (std::size_t p = 0; p < view.parameters.size(); ++p) out += (p ? ", " : "") + ("<code>" + escape(view.parameters[p]) + "</code>");
+  if (!sweep.strategies.empty()) {
+    out += " · strategies ";
+    for (std::size_t s = 0; s < sweep.strategies.size(); ++s) out += (s ? "+" : "") + escape(sweep.strategies[s]);
+  }
+  if (!sweep.command_line.empty()) out += "<br><code>" + escape(sweep.command_line) + "</code>";
+  out += "</p>\n";
+  out += notes_html(view.notes);
+  if (!view.heat_maps.empty()) {
+    out += "<h3>Metrics over the two parameters</h3>\n<div class=\"panels\">\n";
+    for (const HeatMap& map : view.heat_maps) {
+      out += figure(heat_map_svg(map, kHalf), map.title + " (" + unit_text(map.unit) + "); grey: not run or undefined.");
+    }
+    out += "</div>\n";
+  }
+  if (!view.curves.empty()) {
+    out += "<h3>Metrics against the parameter" + std::string(view.parameters.size() > 1 ? "s" : "") + "</h3>\n";
+    out += "<div class=\"panels\">\n";
+    for (const LineChart& chart : view.curves) {
+      out += figure(line_chart_svg(chart, kHalf, 280), chart.title + ". Shaded: 95% CI across replications.");
+    }
+    out += "</div>\n";
+  }
+  return out + "</section>\n";
+}
+
+}  // namespace
+
+}  // namespace journeysim::report
+
+namespace journeysim {
+
+std::string report_html(const std::vector<ReportSource>& sources) {
+  using namespace report;
+  std::string title = "journeysim report";
+  if (sources.size() == 1) title += ": " + sources.front().path;
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    // No network: forbid every fetch, so the page is what the file holds.
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+                    "img-src data:\">\n<title>" +
+                    escape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
+  out += "<h1>journeysim report</h1>\n<p class=\"meta\">" +
+         escape(fmt::format("{} file{}, journeysim {}", sources.size(), sources.size() == 1 ? "" : "s", JOURNEYSIM_VERSION)) +
+         ". Means across replications with 95% confidence intervals; n/a where a metric is undefined "
+         "(e.g. a cost per purchaser without purchasers).</p>\n";
+  for (const ReportSource& source : sources) {
+    if (source.run) out += run_section(*source.run, source.path);
+    if (source.comparison) out += comparison_section(*source.comparison, source.path);
+    if (source.sweep) out += sweep_section(*source.sweep, source.path);
+  }
+  out += "</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace journeysim
