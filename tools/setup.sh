@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
   libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev librandom123-dev libeigen3-dev
+  chromium
 )
 
 missing=()

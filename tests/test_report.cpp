@@ -1,0 +1,224 @@
+// The report's SVG builders and model, without a browser: escaping, axis
+// ticks, Sankey widths proportional to traversals, loops drawn apart, stages
+// from the scenario text, and undefined values shown as "n/a", never "NaN".
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "cli_test_support.hpp"
+#include "journeysim/report.hpp"
+#include "report/svg.hpp"
+
+namespace {
+
+using namespace journeysim;
+using namespace journeysim::report;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// ad → site → shop with a loop site → ad, two replications, by hand:
+// flows [channel:ad→ad, ad→site, site→shop, site→ad].
+Results hand_made_results() {
+  Results results;
+  results.scenario_name = "tiny";
+  results.scenario_text = journeysim::cli_testing::kTinyScenario;
+  results.market_size = 5000;
+  results.horizon_days = 3;
+  results.touchpoints = {"ad", "site", "shop"};
+  results.touchpoint_cost = {0.5, 0, 0};
+  results.touchpoint_revenue = {0, 0, 20};
+  results.touchpoint_refund = {0, 0, 0};
+  results.channels = {"ad"};
+  results.segments = {"all"};
+  results.entries = {"channel:ad"};
+  results.flows = {{"channel:ad", "ad", true}, {"ad", "site", false}, {"site", "shop", false}, {"site", "ad", false}};
+  for (std::uint32_t r = 0; r < 2; ++r) {
+    RunResult run;
+    run.replication = r;
+    run.aware = 1000 + 20 * r;
+    run.purchasers = 80 + 4 * r;
+    run.purchases = run.purchasers;
+    run.touchpoint_visits = {1100 + 20 * r, 440 + 8 * r, 88 + 4 * r};
+    run.touchpoint_dropoffs = {660, 308, 88};
+    run.touchpoint_purchases = {0, 0, 88 + 4 * r};
+    run.touchpoint_refunds = {0, 0, 0};
+    run.touchpoint_visits_after_purchase = {0, 0, 0};
+    run.flow_traversals = {1000 + 20 * r, 440 + 8 * r, 88 + 4 * r, 44};
+    run.entry_dropoffs = {0};
+    run.segments.resize(1);
+    run.final_public_rating = kNaN;
+    run.series.newly_aware_by_channel = {{400, 300, 300 + 20 * r}};
+    run.series.newly_aware_initial = {0, 0, 0};
+    run.series.newly_aware_word_of_mouth = {0, 0, 0};
+    run.series.purchases = {10, 30, 40 + 4 * r};
+    run.series.new_purchasers = run.series.purchases;
+    run.series.purchasers_cumulative = {10, 40, 80 + 4 * r};
+    run.series.active_advocates = {0, 0, 0};
+    run.series.public_rating = {kNaN, kNaN, kNaN};
+    results.runs.push_back(run);
+  }
+  return results;
+}
+
+std::vector<std::pair<double, double>> link_widths(const std::string& svg) {
+  // stroke-width and data-value of every link, in the order written.
+  const std::regex link(R"re(class="mark link[^"]*"[^>]*stroke-width="([0-9.]+)" data-value="([0-9.e+]+)")re");
+  std::vector<std::pair<double, double>> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), link); it != std::sregex_iterator(); ++it) {
+    out.emplace_back(std::stod((*it)[1]), std::stod((*it)[2]));
+  }
+  return out;
+}
+
+TEST(ReportSvg, EscapesEveryTextAndRepairsBadUtf8) {
+  EXPECT_EQ(xml_escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&#39;");
+  EXPECT_EQ(xml_escape("caf\xC3\xA9"), "caf\xC3\xA9");         // valid UTF-8 kept
+  EXPECT_EQ(xml_escape("a\xFF" "b"), "a\xEF\xBF\xBD" "b");       // a stray byte → U+FFFD
+  EXPECT_EQ(xml_escape("a\x01" "b\n"), "ab\n");                  // control characters XML forbids
+  Svg svg(100, 50, "t<i>tle", "x\"y");
+  svg.text(1, 2, "</svg><script>alert(1)</script>", {{"class", "a\"b"}});
+  const std::string out = svg.str();
+  EXPECT_EQ(out.find("<script"), std::string::npos) << out;
+  EXPECT_NE(out.find("t&lt;i&gt;tle"), std::string::npos);
+  EXPECT_NE(out.find("data-chart=\"x&quot;y\""), std::string::npos);
+}
+
+TEST(ReportSvg, NiceTicksCoverTheRangeAtRoundSteps) {
+  EXPECT_EQ(nice_ticks(0, 97), (std::vector<double>{0, 20, 40, 60, 80, 100}));
+  const auto tenths = nice_ticks(0.2, 0.8, 3);
+  ASSERT_EQ(tenths.size(), 4u);
+  for (std::size_t i = 0; i < tenths.size(); ++i) EXPECT_NEAR(tenths[i], 0.2 + 0.2 * static_cast<double>(i), 1e-12);
+  const auto negative = nice_ticks(-17.5, -3);
+  ASSERT_FALSE(negative.empty());
+  EXPECT_LE(negative.front(), -17.5);
+  EXPECT_GE(negative.back(), -3);
+  EXPECT_EQ(nice_ticks(5, 5).size() >= 2, true);  // a flat series still gets an axis
+  EXPECT_TRUE(nice_ticks(kNaN, 1).empty());
+  EXPECT_EQ(tick_label(2500, 500), "2,500");
+  EXPECT_EQ(tick_label(0.25, 0.05), "0.25");
+  EXPECT_EQ(tick_label(0.75, 0.25), "0.75");
+  EXPECT_EQ(tick_label(-20, 10), "\xE2\x88\x92" "20");
+  EXPECT_EQ(tick_label(0, 0.1), "0.0");
+  EXPECT_EQ(coord(kNaN), "0");
+  EXPECT_EQ(coord(12.04), "12");
+  EXPECT_EQ(coord(-0.01), "0");
+}
+
+TEST(ReportSankey, WidthsAreProportionalToTraversals) {
+  const Results results = hand_made_results();
+  const RunView view = run_view(results);
+  const SankeyModel& model = view.sankey;
+  // Entry, three touchpoints, drop-off; the stages put them in four columns.
+  ASSERT_EQ(model.nodes.size(), 5u);
+  EXPECT_EQ(model.nodes.front().kind, "entry");
+  EXPECT_EQ(model.nodes[1].kind, "awareness");
+  EXPECT_EQ(model.nodes[2].kind, "consideration");
+  EXPECT_EQ(model.nodes[3].kind, "purchase");
+  EXPECT_EQ(model.nodes.back().name, "drop-off");
+  // The flows, then a drop-off link per touchpoint that loses anyone.
+  ASSERT_EQ(model.links.size(), 7u);
+  EXPECT_DOUBLE_EQ(model.links[0].value, 1010);
+  EXPECT_DOUBLE_EQ(model.links[1].value, 444);
+  EXPECT_DOUBLE_EQ(model.links[3].value, 44);
+
+  const std::string svg = sankey_svg(model, 900);
+  const auto widths = link_widths(svg);
+  ASSERT_EQ(widths.size(), model.links.size()) << svg;
+  // The widest link gives the scale most precisely (widths are written with one decimal).
+  const auto widest = *std::max_element(widths.begin(), widths.end());
+  const double scale = widest.first / widest.second;
+  for (const auto& [width, value] : widths) {
+    EXPECT_NEAR(width, value * scale, 0.06) << "width " << width << " for " << value;  // one decimal written
+  }
+  // site → ad goes back a column: a loop, not a ribbon through the nodes.
+  EXPECT_NE(svg.find("mark link loop"), std::string::npos);
+  EXPECT_NE(svg.find("data-marks=\"12\""), std::string::npos) << "7 links and 5 nodes";
+}
+
+TEST(ReportSankey, WithoutStagesTouchpointsGoByDistance) {
+  Results results = hand_made_results();
+  const SankeyModel model = sankey_model(results, {"", "", ""});
+  ASSERT_EQ(model.nodes.size(), 5u);
+  EXPECT_EQ(model.nodes[1].column, 1);  // ad: entered from the channel
+  EXPECT_EQ(model.nodes[2].column, 2);  // site
+  EXPECT_EQ(model.nodes[3].column, 3);  // shop
+  EXPECT_EQ(model.nodes[4].column, 4);  // drop-off
+}
+
+TEST(ReportModel, StagesComeFromTheScenarioText) {
+  const RunView view = run_view(hand_made_results());
+  ASSERT_EQ(view.stages.size(), 5u);
+  EXPECT_EQ(view.stages[0].stage, "awareness");
+  EXPECT_EQ(view.stages[0].touchpoints, std::vector<std::string>{"ad"});
+  EXPECT_DOUBLE_EQ(view.stages[0].visits.mean, 1110);
+  EXPECT_EQ(view.stages[0].customers_label, "aware");
+  EXPECT_DOUBLE_EQ(view.stages[2].customers.mean, 82);  // purchasers
+  EXPECT_TRUE(view.stages[3].touchpoints.empty());      // no retention touchpoints
+  const std::string svg = stage_svg(view.stages, 900);
+  EXPECT_NE(svg.find("no touchpoints at this stage"), std::string::npos);
+  EXPECT_NE(svg.find("1,110 visits"), std::string::npos) << svg;
+
+  Results lost = hand_made_results();
+  lost.scenario_text = "not: [a scenario";
+  const RunView without = run_view(lost);
+  EXPECT_TRUE(without.stages.empty());
+  ASSERT_FALSE(without.notes.empty());
+  EXPECT_NE(without.notes.front().find("no stages"), std::string::npos);
+}
+
+TEST(ReportModel, UndefinedIsNotAvailableNeverNaN) {
+  const RunView view = run_view(hand_made_results());
+  // No reviews: the rating chart is left out with a note, not drawn empty.
+  for (const LineChart& chart : view.series) EXPECT_NE(chart.id, "series-rating");
+  bool noted = false;
+  for (const std::string& note : view.notes) noted = noted || note.find("Public rating: n/a") != std::string::npos;
+  EXPECT_TRUE(noted);
+
+  EXPECT_EQ(format_kpi(kNaN, "money"), "n/a");
+  EXPECT_EQ(format_kpi(10.71, "%"), "10.71%");
+  EXPECT_EQ(format_ci({kNaN, {}, {}}, "money"), "undefined in at least one replication");
+
+  LineChart chart{"c", "title", "day", "y (count)", {{"a", {0, 1, 2, 3}, {{1, 0.5, 1.5}, {kNaN, {}, {}}, {2, 1, 3}, {3, 2, 4}}}}};
+  const std::string line = line_chart_svg(chart, 400, 250);
+  EXPECT_EQ(line.find("NaN"), std::string::npos);
+  EXPECT_EQ(line.find("nan"), std::string::npos);
+  EXPECT_NE(line.find("class=\"mark point\""), std::string::npos) << "the lone point before the gap";
+  EXPECT_NE(line.find("class=\"mark line\""), std::string::npos);
+  EXPECT_NE(line.find(">y (count)</text>"), std::string::npos) << "the y axis is labelled";
+
+  DeltaPanel panel{"cac", "CAC", "money", {{"a", {-0.3, -0.4, -0.2}, true}, {"b", {kNaN, {}, {}}, false}}};
+  const std::string delta = delta_svg(panel, 450);
+  EXPECT_NE(delta.find("n/a (undefined)"), std::string::npos);
+  EXPECT_EQ(delta.find("NaN"), std::string::npos);
+  EXPECT_NE(delta.find("data-marks=\"1\""), std::string::npos);
+
+  HeatMap map{"h", "Revenue", "x", "y", "money", {0, 1}, {0, 1}, {1, 2, kNaN, 4}};
+  const std::string heat = heat_map_svg(map, 450);
+  EXPECT_EQ(heat.find("NaN"), std::string::npos);
+  EXPECT_NE(heat.find("data-marks=\"3\""), std::string::npos) << "three cells with values, one grey";
+}
+
+TEST(ReportHtml, OnePageWithNothingFetched) {
+  ReportSource source;
+  source.path = "<run>.h5";
+  source.run = hand_made_results();
+  const std::string html = report_html({source});
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+  EXPECT_EQ(html.find("url("), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  // The only address is the SVG namespace, which is a name, not a fetch.
+  std::string rest = html;
+  for (std::size_t at; (at = rest.find("http://www.w3.org/2000/svg")) != std::string::npos;) rest.erase(at, 26);
+  EXPECT_EQ(rest.find("http://"), std::string::npos);
+  EXPECT_NE(html.find("&lt;run&gt;.h5"), std::string::npos);
+  EXPECT_NE(html.find("data-kpi=\"conversion_rate\""), std::string::npos);
+  EXPECT_EQ(html.find("NaN"), std::string::npos);
+}
+
+}  // namespace
