@@ -185,8 +185,16 @@ std::string delta_svg(const DeltaPanel& panel, double width) {
     lo = std::min({lo, bar.delta.mean, bar.delta.low.value_or(bar.delta.mean)});
     hi = std::max({hi, bar.delta.mean, bar.delta.high.value_or(bar.delta.mean)});
   }
-  const Axis axis = make_axis(lo, hi, true, 4);
   const double left = kLabel, right = width - kValue, bottom = height - kBottom;
+  // Fewer ticks while their labels ("10,000", "20,000") would run together.
+  Axis axis = make_axis(lo, hi, true, 4);
+  for (int target = 3; target >= 1; --target) {
+    std::size_t longest = 0;
+    for (double t : axis.ticks) longest = std::max(longest, tick_label(t, axis.step()).size());
+    const double spacing = (right - left) / static_cast<double>(std::max<std::size_t>(axis.ticks.size() - 1, 1));
+    if (spacing >= 6.5 * static_cast<double>(longest) + 8) break;
+    axis = make_axis(lo, hi, true, target);
+  }
   const std::string unit = panel.unit == "%" ? "percentage points" : unit_text(panel.unit);
 
   Svg svg(width, height, "Δ " + panel.label + " (arm − baseline, 95% CI)", "delta-" + panel.key);

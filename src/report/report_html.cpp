@@ -127,7 +127,7 @@ std::string comparison_section(const Comparison& comparison, const std::string& 
   std::string out = "<section class=\"compare\">\n<h2>Comparison: " + escape(view.title) + "</h2>\n";
   out += provenance(comparison.baseline, path);
   out += fmt::format("<p class=\"meta\">{} · arms: ", view.two_files ? "two scenario files" : "strategies vs baseline");
-  for (std::size_t a = 0; a < view.arms.size(); ++a) out += (a ? ", " : "") + escape(view.arms[a]);
+  for (std::size_t a = 0; a < view.arms.size(); ++a) out += fmt::format("{}{}", a ? ", " : "", escape(view.arms[a]));
   out += view.paired ? " · paired (common random numbers): Student-t CIs of the per-replication differences"
                      : " · independent runs: Welch CIs";
   out += "</p>\n";
@@ -171,10 +171,12 @@ std::string sweep_section(const SweepData& sweep, const std::string& path) {
                      "seed {} · market {} · parameters: ",
                      escape(path), view.done, view.points, sweep.replications, sweep.replications == 1 ? "" : "s",
                      sweep.seed, sweep.market_size == 0 ? "the scenario's" : io_detail::grouped(sweep.market_size, 0));
-  for (std::size_t p = 0; p < view.parameters.size(); ++p) out += (p ? ", " : "") + ("<code>" + escape(view.parameters[p]) + "</code>");
+  for (std::size_t p = 0; p < view.parameters.size(); ++p) {
+    out += fmt::format("{}<code>{}</code>", p ? ", " : "", escape(view.parameters[p]));
+  }
   if (!sweep.strategies.empty()) {
     out += " · strategies ";
-    for (std::size_t s = 0; s < sweep.strategies.size(); ++s) out += (s ? "+" : "") + escape(sweep.strategies[s]);
+    for (std::size_t s = 0; s < sweep.strategies.size(); ++s) out += fmt::format("{}{}", s ? "+" : "", escape(sweep.strategies[s]));
   }
   if (!sweep.command_line.empty()) out += "<br><code>" + escape(sweep.command_line) + "</code>";
   out += "</p>\n";
