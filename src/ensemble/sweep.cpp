@@ -3,7 +3,8 @@
 // points one after another on one Engine, each with all its threads.
 //
 // Durability: each finished point is appended to `<output>.journal` (one
-// checksummed record, fdatasync'ed) before anything else happens; the HDF5
+// checksummed record; fdatasync'ed at most once a second, see Journal) before
+// anything else happens; the HDF5
 // file is a snapshot rewritten atomically now and then and at the end, when
 // the journal goes. A kill at any moment loses at most the point in flight;
 // --resume takes the points of the snapshot and the journal and runs the rest.

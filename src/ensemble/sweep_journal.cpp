@@ -167,13 +167,17 @@ Journal Journal::append_to(const std::string& path, std::uint64_t good_bytes) {
   return journal;
 }
 
-Journal::Journal(Journal&& other) noexcept : fd_(other.fd_), path_(std::move(other.path_)) { other.fd_ = -1; }
+Journal::Journal(Journal&& other) noexcept
+    : fd_(other.fd_), path_(std::move(other.path_)), last_sync_(other.last_sync_) {
+  other.fd_ = -1;
+}
 
 Journal& Journal::operator=(Journal&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = other.fd_;
     path_ = std::move(other.path_);
+    last_sync_ = other.last_sync_;
     other.fd_ = -1;
   }
   return *this;
@@ -196,7 +200,11 @@ void Journal::append(std::size_t point, const std::vector<double>& values) {
   record.insert(record.end(), payload.begin(), payload.end());
   put(record, checksum(payload.data(), payload.size()));
   write_all(fd_, record, path_);
-  if (::fdatasync(fd_) != 0) fail("sync the sweep journal", path_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_sync_ >= sync_interval) {
+    if (::fdatasync(fd_) != 0) fail("sync the sweep journal", path_);
+    last_sync_ = now;
+  }
 }
 
 void Journal::remove() {
