@@ -81,15 +81,18 @@ void split(const ObservedJourneys& data, const FitOptions& options, std::vector<
     }
 }
 
+// Each order's model of all journeys (models[order - 1]), which the chosen
+// order's scenario is written from, and its scores.
 std::vector<OrderScore> score_orders(const ObservedJourneys& data, const FitOptions& options,
-                                     std::uint64_t& heldout_journeys) {
+                                     std::vector<HistoryModel>& models, std::uint64_t& heldout_journeys) {
   std::vector<double> all(data.journeys.size()), train, test;
   for (std::size_t j = 0; j < all.size(); ++j) all[j] = static_cast<double>(data.journeys[j].count);
   split(data, options, train, test);
 
   std::vector<OrderScore> scores(max_fit_order);
+  models.clear();
   for (int order = 1; order <= max_fit_order; ++order) {
-    const HistoryModel model = HistoryModel::count(data, order, all);
+    const HistoryModel& model = models.emplace_back(HistoryModel::count(data, order, all));
     OrderScore& score = scores[static_cast<std::size_t>(order - 1)];
     score.order = order;
     score.touchpoints = model.states.size() + (data.kind == ObservedJourneys::Kind::paths ? 1 : 0);
@@ -220,13 +223,11 @@ FittedScenario fit_scenario(const ObservedJourneys& data, const FitOptions& opti
   }
 
   FittedScenario fitted;
-  fitted.scores = score_orders(data, options, fitted.heldout_journeys);
+  std::vector<HistoryModel> models;
+  fitted.scores = score_orders(data, options, models, fitted.heldout_journeys);
   fitted.order = options.choose_order ? choose_order(fitted.scores) : options.order;
   const int order = fitted.order;
-
-  std::vector<double> all(data.journeys.size());
-  for (std::size_t j = 0; j < all.size(); ++j) all[j] = static_cast<double>(data.journeys[j].count);
-  const HistoryModel model = HistoryModel::count(data, order, all);
+  const HistoryModel& model = models[static_cast<std::size_t>(order - 1)];
   const Names names = scenario_names(data);
 
   std::vector<StateFacts> states(model.states.size());
