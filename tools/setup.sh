@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libbenchmark-dev libcli11-dev libfmt-dev
   nlohmann-json3-dev librandom123-dev libeigen3-dev
   chromium
+  graphviz        # `graph --format svg` and the report's touchpoint map run its `dot`
 )
 
 missing=()
