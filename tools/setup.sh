@@ -4,6 +4,16 @@
 # skipped and the build is incremental.
 set -euo pipefail
 
+# --plots also installs what tools/plot.py needs (the system python3's h5py and matplotlib).
+plots=0
+for argument in "$@"; do
+  case $argument in
+    --plots) plots=1 ;;
+    -h | --help) echo "usage: bash tools/setup.sh [--plots]  (--plots: also python3-h5py and python3-matplotlib, for tools/plot.py)"; exit 0 ;;
+    *) echo "setup: unknown option '$argument'; the only option is --plots" >&2; exit 2 ;;
+  esac
+done
+
 packages=(
   g++ cmake make pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libhdf5-dev
@@ -12,6 +22,7 @@ packages=(
   chromium
   graphviz        # `graph --format svg` and the report's touchpoint map run its `dot`
 )
+if ((plots)); then packages+=(python3-h5py python3-matplotlib); fi
 
 missing=()
 for package in "${packages[@]}"; do
