@@ -142,6 +142,11 @@ function commas(x, decimals,    sign, s, whole, frac, out) {
   return sign whole out frac
 }
 function signed(x, decimals) { return (x >= 0 ? "+" : "") commas(x, decimals) }
+function shown(x, how) {
+  if (x == "nan") return "n/a"
+  if (how == "%") return sprintf("%.2f%%", 100 * x)
+  return commas(x, how + 0)
+}
 function num(key) { if (!(key in v) || v[key] == "null") return "nan"; return v[key] + 0 }
 function mean_of(file, run, metric,    k) {
   k = file SUBSEP run "/" metric "/mean"
@@ -171,7 +176,7 @@ END {
   printf "rung'"'"'s part of the whole funnel → ecosystem change.\n"
   for (m = 1; m <= 3; m++) {
     key = metric[m]; dp = decimals[m]
-    printf "\n  %-24s %14s %14s %28s %8s\n", title[m], "mean", "Δ", "95% CI", "share"
+    printf "\n  %-24s %14s %14s %28s %8s\n", title[m], "mean", "Δ", "95% CI", key != "nps" ? "share" : ""
     diff("l", "strategies/" arm[n], key, 1); total = d_mean; total_lo = d_lo; total_hi = d_hi; total_sig = d_sig
     for (r = 0; r <= n; r++) {
       run = r == 0 ? "baseline" : "strategies/" arm[r] "/result"
@@ -186,6 +191,25 @@ END {
     printf "  %-24s %14s %14s %28s%s%s\n", "funnel → ecosystem", "", signed(total, dp),
            "[" signed(total_lo, dp) ", " signed(total_hi, dp) "]", total_sig, key != "nps" ? "    100%" : ""
   }
+  # Every rung side by side, and funnel.yaml (no personas) on the left.
+  printf "\nEvery rung side by side (means; rung 5 is ecosystem.yaml, and funnel.yaml is rung 1 without the personas):\n"
+  printf "  %-34s %12s", "", "funnel.yaml"
+  split("rung 1|rung 2|rung 3|rung 4|rung 5", head, "|")
+  for (r = 0; r <= n; r++) printf " %12s", head[r + 1]
+  printf "\n"
+  rows = "aware:Aware:0|purchasers:Purchasers:0|conversion_rate:Conversion rate (of aware):%|purchases:Purchases:0"
+  rows = rows "|advocates:Advocates:0|nps:NPS:1|public_rating:Public rating (final; prior 0.70):3|revenue:Revenue:0"
+  rows = rows "|cost:Cost:0|cost_acquisition:  of it acquisition:0|cost_retention:  of it retention:0|profit:Profit:0"
+  rows = rows "|clv:CLV (revenue per purchaser):2|cac:CAC (acquisition cost per purchaser):2"
+  count = split(rows, row, "|")
+  for (i = 1; i <= count; i++) {
+    split(row[i], part, ":")
+    printf "  %-34s %12s", part[2], shown(mean_of("p", "baseline", part[1]), part[3])
+    for (r = 0; r <= n; r++)
+      printf " %12s", shown(mean_of("l", r == 0 ? "baseline" : "strategies/" arm[r] "/result", part[1]), part[3])
+    printf "\n"
+  }
+
   # The personas: not a rung, the confound of a funnel.yaml vs ecosystem.yaml table.
   printf "\nNot a rung: personas. funnel.yaml has none; every rung has ecosystem.yaml'"'"'s two. Adding them\n"
   printf "to the funnel (funnel.yaml → rung 1, paired) changes, with 95%% CIs:\n"
