@@ -155,10 +155,12 @@ def metric_info(group, key):
 
 def thousands(value, _pos=None):
     if abs(value) >= 1e6:
-        return f"{value / 1e6:g}M"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:g}k"
-    return f"{value:g}"
+        shown = f"{value / 1e6:g}M"
+    elif abs(value) >= 1e4:
+        shown = f"{value / 1e3:g}k"
+    else:
+        shown = f"{value:g}"
+    return shown.replace("-", "\u2212")  # a typographic minus, as matplotlib's own ticks
 
 
 def grid(n, width=4.2, height=3.0, columns=None):
