@@ -72,21 +72,29 @@ done
 [[ $threads =~ ^[0-9]+$ ]] || die "--threads needs a whole number (got '$threads')"
 out_dir=${out_dir:-$(dirname "$journeysim")/demo}
 mkdir -p "$out_dir"
+# Run from the repository with paths relative to it, so that the commands
+# shown, and recorded in the result files and demo.html, read as typed there.
+journeysim=$(cd "$(dirname "$journeysim")" && pwd)/$(basename "$journeysim")
+out_dir=$(cd "$out_dir" && pwd)
+inside() { case $1 in "$root"/*) echo "${1#"$root"/}" ;; *) echo "$1" ;; esac; }
+journeysim=$(inside "$journeysim")
+out_dir=$(inside "$out_dir")
+cd "$root"
 
-ladder=$root/scenarios/ladder/ladder.yaml
-funnel=$root/scenarios/funnel.yaml
+ladder=scenarios/ladder/ladder.yaml
+funnel=scenarios/funnel.yaml
 # The rungs, as compare arms: rung k = ladder.yaml's mechanisms 2..k applied in order.
-rungs=$root/scenarios/ladder/rungs.yaml   # the rungs spelt out, for short arm names
+rungs=scenarios/ladder/rungs.yaml   # the rungs spelt out, for short arm names
 arms=(2_loops 3_reviews 4_word_of_mouth 5_repeat)
 common=(-r "$replications" -q)
 if [[ -n $market_size ]]; then common+=(--market-size "$market_size"); fi
 if ((threads)); then common+=(--threads "$threads"); fi
 
-show() { echo "\$ journeysim $*" | sed "s|$root/||g" >&2; }  # echo a command, as a teacher would type it
+show() { echo "\$ $journeysim $*" >&2; }  # a command, as one would type it
 
 # Every strategy must be valid on its own (validate tries each one).
 show validate "$ladder" --strategies "$rungs"
-if ! "$journeysim" validate "$ladder" --strategies "$rungs" 2>&1 | sed "s|$root/||g" >&2; then die "the ladder scenario does not validate"; fi
+if ! "$journeysim" validate "$ladder" --strategies "$rungs" >&2; then die "the ladder scenario does not validate"; fi
 
 arm_options=()
 for arm in "${arms[@]}"; do arm_options+=(-s "$arm"); done
