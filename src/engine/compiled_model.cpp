@@ -44,10 +44,22 @@ NodeTable compile_touchpoint(const Touchpoint& touchpoint) {
 
 }  // namespace
 
-CompiledModel::CompiledModel(const Scenario& scenario)
-    : scenario_(&scenario),
-      touchpoint_count_(static_cast<std::uint32_t>(scenario.touchpoints.size())),
-      channel_count_(static_cast<std::uint32_t>(scenario.awareness.channels.size())) {
+CompiledModel::CompiledModel(const Scenario& scenario) { compile(scenario); }
+
+void CompiledModel::compile(const Scenario& scenario) {
+  scenario_ = &scenario;
+  touchpoint_count_ = static_cast<std::uint32_t>(scenario.touchpoints.size());
+  channel_count_ = static_cast<std::uint32_t>(scenario.awareness.channels.size());
+  nodes_.clear();
+  segments_.clear();
+  flows_.clear();
+  row_start_.clear();
+  row_size_.clear();
+  row_first_outcome_.clear();
+  slots_.clear();
+  outcomes_.clear();
+  rating_rows_.clear();
+  rating_edges_.clear();
   for (const auto& touchpoint : scenario.touchpoints) nodes_.push_back(compile_touchpoint(touchpoint));
   nodes_.resize(touchpoint_count_ + 2 + channel_count_);  // entry nodes: no cost, no dwell, unrated
 

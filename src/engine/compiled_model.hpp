@@ -43,6 +43,10 @@ class CompiledModel {
  public:
   explicit CompiledModel(const Scenario& scenario);
 
+  // Recompiles for another scenario in the storage already held, so that an
+  // engine running many small plans (sweep points) allocates nothing here.
+  void compile(const Scenario& scenario);
+
   // Rebuilds the rows that depend on the public rating.
   void set_rating(double rating);
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 #include <oneapi/tbb/global_control.h>
@@ -106,11 +107,18 @@ struct Engine::State {
     return *store;
   }
 
+  engine::CompiledModel& model_for(const Scenario& scenario) {
+    if (model) model->compile(scenario);
+    else model.emplace(scenario);
+    return *model;
+  }
+
   unsigned threads;
   oneapi::tbb::global_control allow;
   oneapi::tbb::task_arena arena;
   std::unique_ptr<engine::CustomerStore> store;
   std::uint64_t store_capacity = 0;
+  std::optional<engine::CompiledModel> model;  // the last plan's, its storage reused by the next
 };
 
 Engine::Engine(unsigned threads) {
@@ -129,7 +137,7 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
   if (plan.trace_customers > max_trace_customers)
     throw InputError(fmt::format("{} customers to trace; at most {}", plan.trace_customers, max_trace_customers));
   const Scenario& scenario = plan.scenario;
-  engine::CompiledModel model(scenario);
+  engine::CompiledModel& model = state_->model_for(scenario);
   check_limits(scenario, plan.market_size, model);
 
   Results results = describe(plan, model);
