@@ -234,7 +234,10 @@ class SweepCommand : public Command {
   void print_summary(const journeysim::SweepOutcome& outcome) const {
     std::cout << fmt::format("Swept {} {} in {:.2f} s: {} run now", outcome.points,
                              outcome.points == 1 ? "point" : "points", outcome.wall_seconds, outcome.ran);
-    if (outcome.ran > 0) std::cout << fmt::format(" ({:.3f} s each)", outcome.wall_seconds / static_cast<double>(outcome.ran));
+    if (outcome.ran > 0)
+      std::cout << fmt::format(" ({:.3g} s each, of which {:.3g} s simulating)",
+                               outcome.wall_seconds / static_cast<double>(outcome.ran),
+                               outcome.simulation_seconds / static_cast<double>(outcome.ran));
     std::cout << fmt::format(", {} resumed\nWrote {}\n", outcome.resumed, out_);
     if (outcome.points > 20) return;
     const journeysim::SweepData data = journeysim::read_sweep_hdf5(out_);

@@ -58,6 +58,7 @@ struct SweepOutcome {
   std::size_t ran = 0;      // points run now
   std::size_t resumed = 0;  // points an earlier run had finished
   double wall_seconds = 0.0;
+  double simulation_seconds = 0.0;  // of wall_seconds, inside the engine's replications
 };
 
 // Checks every point (its edits apply and the scenario validates) before

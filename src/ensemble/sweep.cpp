@@ -599,6 +599,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
     } catch (const InputError& error) {
       throw InputError(fmt::format("{}: {}", describe_point(points, p), error.what()));
     }
+    outcome.simulation_seconds += results.wall_seconds;
     const std::vector<double> values = point_values(results, data);
     journal.append(p, values);  // durable from here on
     store_point(data, p, values);

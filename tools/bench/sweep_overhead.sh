@@ -4,7 +4,11 @@
 # per point; the swept parameter, search's cost per visit, does not change
 # behaviour, so every point does the same simulation work) and, alternating
 # with it, single `run`s of one replication at the same size, each a fresh
-# process. Prints wall per point, wall per run and their ratio.
+# process. Prints wall per point, wall per run and their ratio. Then a
+# small market (2,000 customers), where fixed costs would show: the sweep's
+# own account of time spent simulating against its whole wall, so the
+# per-point overhead (building, validating, recording a point) is read
+# against the simulation in the same process.
 #
 #   bash tools/bench/sweep_overhead.sh            # build dir: build/
 #   POINTS=50 RUNS=5 bash tools/bench/sweep_overhead.sh
@@ -37,3 +41,14 @@ per_point=$(calc "$sweep / $points")
 printf 'single run (process, 100,000 customers): %.4f s  (mean of %d)\n' "$per_run" "$runs"
 printf 'sweep: %d points in %.2f s = %.4f s per point\n' "$points" "$sweep" "$per_point"
 printf 'per point / single run: %.3f\n' "$(calc "$per_point / $per_run")"
+
+small_points=${SMALL_POINTS:-500}
+line=$("$binary" sweep "$scenario" --param "touchpoints.search.cost=1:2:$small_points" -r 1 --market-size 2000 \
+  --out "$work/small.h5" --quiet | head -1)
+echo "small market: $line"
+# "Swept N points in W s: N run now (P s each, of which S s simulating), …"
+each=$(sed -n 's/.*(\([0-9.e+-]*\) s each, of which \([0-9.e+-]*\) s simulating).*/\1 \2/p' <<< "$line")
+read -r per_point_small simulating_small <<< "$each"
+printf 'small market: overhead per point %.5f s, simulation per point %.5f s, overhead / simulation: %.3f\n' \
+  "$(calc "$per_point_small - $simulating_small")" "$simulating_small" \
+  "$(calc "($per_point_small - $simulating_small) / $simulating_small")"
