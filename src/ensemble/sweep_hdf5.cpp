@@ -285,77 +285,69 @@ SweepData read_contents(const H5::H5File& h5, const std::string& file) {
 
 void write_sweep_file(const SweepData& data, const std::string& path) {
   check_shapes(data);
-  write_file_atomically(path, [&](const std::string& temp) {
-    const QuietHdf5 quiet;
-    try {
-      H5::H5File file(temp, H5F_ACC_TRUNC);
-      H5::Group root = file.openGroup("/");
-      string_attribute(root, "format", kSweepFormat);
-      string_attribute(root, "version", data.version);
-      string_attribute(root, "scenario_name", data.scenario_name);
-      string_attribute(root, "scenario_text", data.scenario_text);
-      string_attribute(root, "plan_text", data.plan_text);
-      u64_attribute(root, "seed", data.seed);
-      u32_attribute(root, "replications", data.replications);
-      u64_attribute(root, "market_size", data.market_size);
-      strings_attribute(root, "strategies", data.strategies);
-      string_attribute(root, "fingerprint", data.fingerprint);
-      u32_attribute(root, "threads", data.threads);
-      string_attribute(root, "command_line", data.command_line);
-      string_attribute(root, "created_utc", data.created_utc);
-      string_attribute(root, "git_commit", data.git_commit);
+  hdf5_detail::write_hdf5_atomically(path, [&](H5::H5File& file) {
+    H5::Group root = file.openGroup("/");
+    string_attribute(root, "format", kSweepFormat);
+    string_attribute(root, "version", data.version);
+    string_attribute(root, "scenario_name", data.scenario_name);
+    string_attribute(root, "scenario_text", data.scenario_text);
+    string_attribute(root, "plan_text", data.plan_text);
+    u64_attribute(root, "seed", data.seed);
+    u32_attribute(root, "replications", data.replications);
+    u64_attribute(root, "market_size", data.market_size);
+    strings_attribute(root, "strategies", data.strategies);
+    string_attribute(root, "fingerprint", data.fingerprint);
+    u32_attribute(root, "threads", data.threads);
+    string_attribute(root, "command_line", data.command_line);
+    string_attribute(root, "created_utc", data.created_utc);
+    string_attribute(root, "git_commit", data.git_commit);
 
-      const hsize_t points = data.points;
-      H5::DataSet parameters = doubles_dataset(root, "parameters", {points, data.parameters.size()}, data.parameter_values);
-      strings_attribute(parameters, "names", data.parameters);
-      describe(parameters, {"point", "parameter"}, "as in the scenario: each column in the unit of its path");
+    const hsize_t points = data.points;
+    H5::DataSet parameters = doubles_dataset(root, "parameters", {points, data.parameters.size()}, data.parameter_values);
+    strings_attribute(parameters, "names", data.parameters);
+    describe(parameters, {"point", "parameter"}, "as in the scenario: each column in the unit of its path");
 
-      H5::Group metrics = root.createGroup("metrics");
-      H5::Group summary = root.createGroup("summary");
-      strings_attribute(metrics, "names", data.metric_keys);
-      strings_attribute(summary, "names", data.metric_keys);
-      strings_attribute(summary, "columns", {"mean", "ci95_low", "ci95_high"});
-      for (std::size_t k = 0; k < data.metric_keys.size(); ++k) {
-        const std::string& key = data.metric_keys[k];
-        H5::DataSet values = doubles_dataset(metrics, key, {points, data.replications}, data.metrics[k]);
-        H5::DataSet summaries = doubles_dataset(summary, key, {points, 3}, data.summary[k]);
-        const MetricDefinition* definition = find_metric(key);
-        const std::string unit = hdf5_detail::data_unit(definition != nullptr ? definition->unit : "");
-        describe(values, {"point", "replication"}, unit);
-        describe(summaries, {"point", "statistic"}, unit);
-        strings_attribute(summaries, "statistics", {"mean", "ci95_low", "ci95_high"});
-        if (definition != nullptr) {
-          string_attribute(values, "label", definition->label);
-          string_attribute(values, "display_unit", definition->unit);
-          if (const char* undefined = undefined_note(*definition)) {
-            const std::string note = std::string(undefined) + "; or the point has not run yet (see /done)";
-            string_attribute(values, "note", note);
-            string_attribute(summaries, "note", note);
-          }
+    H5::Group metrics = root.createGroup("metrics");
+    H5::Group summary = root.createGroup("summary");
+    strings_attribute(metrics, "names", data.metric_keys);
+    strings_attribute(summary, "names", data.metric_keys);
+    strings_attribute(summary, "columns", {"mean", "ci95_low", "ci95_high"});
+    for (std::size_t k = 0; k < data.metric_keys.size(); ++k) {
+      const std::string& key = data.metric_keys[k];
+      H5::DataSet values = doubles_dataset(metrics, key, {points, data.replications}, data.metrics[k]);
+      H5::DataSet summaries = doubles_dataset(summary, key, {points, 3}, data.summary[k]);
+      const MetricDefinition* definition = find_metric(key);
+      const std::string unit = hdf5_detail::data_unit(definition != nullptr ? definition->unit : "");
+      describe(values, {"point", "replication"}, unit);
+      describe(summaries, {"point", "statistic"}, unit);
+      strings_attribute(summaries, "statistics", {"mean", "ci95_low", "ci95_high"});
+      if (definition != nullptr) {
+        string_attribute(values, "label", definition->label);
+        string_attribute(values, "display_unit", definition->unit);
+        if (const char* undefined = undefined_note(*definition)) {
+          const std::string note = std::string(undefined) + "; or the point has not run yet (see /done)";
+          string_attribute(values, "note", note);
+          string_attribute(summaries, "note", note);
         }
       }
-
-      H5::Group series = root.createGroup("series");
-      strings_attribute(series, "names", data.series_names);
-      for (std::size_t s = 0; s < data.series_names.size(); ++s) {
-        H5::DataSet values = doubles_dataset(series, data.series_names[s], {points, data.days}, data.series[s]);
-        const bool rating = data.series_names[s] == "public_rating";
-        describe(values, {"point", "day"}, rating ? "1" : "count");
-        const bool level = rating || data.series_names[s] == "purchasers_cumulative" ||
-                           data.series_names[s] == "active_advocates";
-        string_attribute(values, "kind", level ? "mean across replications of the value at the end of day d (t = d + 1)"
-                                               : "mean across replications of the count within day d, [d, d + 1)");
-      }
-
-      const hsize_t done_dims[1] = {points};
-      H5::DataSet done = root.createDataSet("done", H5::PredType::STD_U8LE, H5::DataSpace(1, done_dims));
-      if (!data.done.empty()) done.write(data.done.data(), H5::PredType::NATIVE_UINT8);
-      describe(done, {"point"}, "flag");
-      file.close();
-    } catch (const H5::Exception& e) {
-      throw std::runtime_error(
-          fmt::format("cannot write HDF5 file '{}': {} (in {})", path, e.getDetailMsg(), e.getFuncName()));
     }
+
+    H5::Group series = root.createGroup("series");
+    strings_attribute(series, "names", data.series_names);
+    for (std::size_t s = 0; s < data.series_names.size(); ++s) {
+      H5::DataSet values = doubles_dataset(series, data.series_names[s], {points, data.days}, data.series[s]);
+      const bool rating = data.series_names[s] == "public_rating";
+      describe(values, {"point", "day"}, rating ? "1" : "count");
+      const bool level = rating || data.series_names[s] == "purchasers_cumulative" ||
+                         data.series_names[s] == "active_advocates";
+      string_attribute(values, "kind", level ? "mean across replications of the value at the end of day d (t = d + 1)"
+                                             : "mean across replications of the count within day d, [d, d + 1)");
+    }
+
+    const hsize_t done_dims[1] = {points};
+    H5::DataSet done = root.createDataSet("done", H5::PredType::STD_U8LE, H5::DataSpace(1, done_dims));
+    if (!data.done.empty()) done.write(data.done.data(), H5::PredType::NATIVE_UINT8);
+    describe(done, {"point"}, "flag");
   });
 }
 

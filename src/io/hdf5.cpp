@@ -37,7 +37,12 @@
 // Timing is only ever an attribute (so RunResult::wall_seconds is an attribute
 // of /runs, not a dataset), so datasets of runs with different thread counts
 // compare equal. read_results_hdf5 (hdf5_read.cpp) rebuilds the Results.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -406,21 +411,70 @@ void write_run(H5::Group& group, const Results& results) {
 
 }  // namespace hdf5_detail
 
+namespace hdf5_detail {
+
+namespace {
+
+// All of `bytes` to a new file at `temp`, flushed; errors name `path`.
+void write_image(const std::string& temp, const std::string& path, const std::vector<unsigned char>& bytes) {
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': {}", path, std::strerror(errno)));
+  std::size_t written = 0;
+  int error = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error = errno;
+      break;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (error == 0 && ::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) error = errno;
+  if (::close(fd) != 0 && error == 0 && errno != EINTR) error = errno;
+  if (error != 0)
+    throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': {} ({} of {} bytes written)", path,
+                                         std::strerror(error), written, bytes.size()));
+}
+
+}  // namespace
+
+void write_hdf5_atomically(const std::string& path, const std::function<void(H5::H5File& file)>& fill) {
+  write_file_atomically(path, [&](const std::string& temp) {
+    std::vector<unsigned char> image;
+    {
+      const QuietHdf5 quiet;
+      try {
+        H5::FileAccPropList access;
+        if (H5Pset_fapl_core(access.getId(), std::size_t{1} << 20, /*backing_store=*/0) < 0)
+          throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': HDF5's in-memory driver is unavailable",
+                                               path));
+        H5::H5File file(temp, H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+        fill(file);
+        file.flush(H5F_SCOPE_GLOBAL);
+        const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+        if (size < 0) throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': H5Fget_file_image failed", path));
+        image.resize(static_cast<std::size_t>(size));
+        if (H5Fget_file_image(file.getId(), image.data(), image.size()) != size)
+          throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': H5Fget_file_image failed", path));
+        file.close();
+      } catch (const H5::Exception& e) {
+        // H5::Exception is not a std::exception; callers should not need HDF5 headers.
+        throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': {} (in {})", path, e.getDetailMsg(),
+                                             e.getFuncName()));
+      }
+    }
+    write_image(temp, path, image);
+  });
+}
+
+}  // namespace hdf5_detail
+
 void write_results_hdf5(const Results& results, const std::string& path) {
   io_detail::check_shapes(results);
-  write_file_atomically(path, [&](const std::string& temp) {
-    const hdf5_detail::QuietHdf5 quiet;
-    try {
-      H5::H5File file(temp, H5F_ACC_TRUNC);
-      H5::Group root = file.openGroup("/");
-      hdf5_detail::write_run(root, results);
-      root.close();
-      file.close();
-    } catch (const H5::Exception& e) {
-      // H5::Exception is not a std::exception; callers should not need HDF5 headers.
-      throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': {} (in {})", path,
-                                           e.getDetailMsg(), e.getFuncName()));
-    }
+  hdf5_detail::write_hdf5_atomically(path, [&](H5::H5File& file) {
+    H5::Group root = file.openGroup("/");
+    hdf5_detail::write_run(root, results);
   });
 }
 

@@ -127,44 +127,36 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
     }
   }
   const std::vector<std::string> names = d::arm_group_names(labels);
-  write_file_atomically(path, [&](const std::string& temp) {
-    const d::QuietHdf5 quiet;
-    try {
-      H5::H5File file(temp, H5F_ACC_TRUNC);
-      H5::Group root = file.openGroup("/");
-      d::string_attribute(root, "format", d::kCompareFormat);
-      d::string_attribute(root, "version", JOURNEYSIM_VERSION);
-      d::string_attribute(root, "pairing", d::pairing_name(comparison.pairing));
-      d::strings_attribute(root, "arms", labels);
-      std::vector<std::string> pair_labels;
-      for (const ArmPair& pair : comparison.pairs()) pair_labels.push_back(comparison.pair_label(pair));
-      d::strings_attribute(root, "pairs", pair_labels);
-      d::scalar_attribute<std::uint32_t>(root, "threads", comparison.baseline.threads);
-      d::provenance_attributes(root, comparison.baseline);  // every arm's is the same
-      H5::Group baseline = root.createGroup("baseline");
-      d::write_run(baseline, comparison.baseline);
-      H5::Group arms = root.createGroup("arms");
-      for (std::size_t i = 0; i < comparison.arms.size(); ++i) {
-        H5::Group arm = d::create_utf8_group(arms, names[i]);
-        d::write_run(arm, comparison.arms[i]);
-        d::write_differences(arm, comparison.baseline, comparison.arms[i], comparison.pairing);
-      }
-      H5::Group pairs = root.createGroup("pairs");
-      const std::vector<std::string> pair_names = d::arm_group_names(pair_labels);
-      const std::vector<ArmPair> arm_pairs = comparison.pairs();
-      for (std::size_t i = 0; i < arm_pairs.size(); ++i) {
-        const Results& arm = comparison.arms[arm_pairs[i].arm];
-        const Results& versus = comparison.arms[arm_pairs[i].versus];
-        H5::Group pair = d::create_utf8_group(pairs, pair_names[i]);
-        d::string_attribute(pair, "label", pair_labels[i]);
-        d::string_attribute(pair, "arm", arm.label);
-        d::string_attribute(pair, "versus", versus.label);
-        d::write_differences(pair, versus, arm, comparison.pairing);
-      }
-      file.close();
-    } catch (const H5::Exception& e) {
-      throw std::runtime_error(fmt::format("cannot write HDF5 file '{}': {} (in {})", path,
-                                           e.getDetailMsg(), e.getFuncName()));
+  d::write_hdf5_atomically(path, [&](H5::H5File& file) {
+    H5::Group root = file.openGroup("/");
+    d::string_attribute(root, "format", d::kCompareFormat);
+    d::string_attribute(root, "version", JOURNEYSIM_VERSION);
+    d::string_attribute(root, "pairing", d::pairing_name(comparison.pairing));
+    d::strings_attribute(root, "arms", labels);
+    std::vector<std::string> pair_labels;
+    for (const ArmPair& pair : comparison.pairs()) pair_labels.push_back(comparison.pair_label(pair));
+    d::strings_attribute(root, "pairs", pair_labels);
+    d::scalar_attribute<std::uint32_t>(root, "threads", comparison.baseline.threads);
+    d::provenance_attributes(root, comparison.baseline);  // every arm's is the same
+    H5::Group baseline = root.createGroup("baseline");
+    d::write_run(baseline, comparison.baseline);
+    H5::Group arms = root.createGroup("arms");
+    for (std::size_t i = 0; i < comparison.arms.size(); ++i) {
+      H5::Group arm = d::create_utf8_group(arms, names[i]);
+      d::write_run(arm, comparison.arms[i]);
+      d::write_differences(arm, comparison.baseline, comparison.arms[i], comparison.pairing);
+    }
+    H5::Group pairs = root.createGroup("pairs");
+    const std::vector<std::string> pair_names = d::arm_group_names(pair_labels);
+    const std::vector<ArmPair> arm_pairs = comparison.pairs();
+    for (std::size_t i = 0; i < arm_pairs.size(); ++i) {
+      const Results& arm = comparison.arms[arm_pairs[i].arm];
+      const Results& versus = comparison.arms[arm_pairs[i].versus];
+      H5::Group pair = d::create_utf8_group(pairs, pair_names[i]);
+      d::string_attribute(pair, "label", pair_labels[i]);
+      d::string_attribute(pair, "arm", arm.label);
+      d::string_attribute(pair, "versus", versus.label);
+      d::write_differences(pair, versus, arm, comparison.pairing);
     }
   });
 }

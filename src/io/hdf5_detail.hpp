@@ -3,6 +3,7 @@
 // and dataset helpers, the quiet error handler, and the run layout that both
 // run files (at the root) and comparison files (in groups) hold.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -253,6 +254,15 @@ H5::DataSet array_dataset(H5::Group& group, const std::string& name, const std::
   describe(dataset, dims, unit);
   return dataset;
 }
+
+// Writes an HDF5 file atomically (write_file_atomically): `fill` builds it
+// in memory (HDF5's core driver, no backing store), then the image is
+// written to the temporary file with every write checked. HDF5 itself never
+// touches the disk, so a full disk or a file-size limit is an ordinary
+// error here: no half-closed file is left in the library for its shutdown
+// at exit to trip over (a segfault, before). H5::Exception from `fill`
+// becomes std::runtime_error naming `path`.
+void write_hdf5_atomically(const std::string& path, const std::function<void(H5::H5File& file)>& fill);
 
 // Root attributes command_line, created_utc and git_commit (Results' provenance).
 void provenance_attributes(H5::H5Object& object, const Results& results);
