@@ -10,6 +10,7 @@
 #include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
 #include "journeysim/load.hpp"
+#include "journeysim/runtime.hpp"
 #include "progress_bar.hpp"
 
 namespace cli {
@@ -86,9 +87,16 @@ class CompareCommand : public Command {
     journeysim::Engine engine(options_.threads);
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
     for (std::size_t i = 0; i < plans.size(); ++i) {
-      journeysim::Results results = engine.run(plans[i], [&](double fraction) {
-        progress.update((static_cast<double>(i) + fraction) / static_cast<double>(plans.size()));
-      });
+      journeysim::Results results;
+      try {
+        results = engine.run(plans[i], [&](double fraction) {
+          progress.update((static_cast<double>(i) + fraction) / static_cast<double>(plans.size()));
+        });
+      } catch (const journeysim::Interrupted& stop) {
+        throw journeysim::Interrupted(fmt::format("{}, in {} ({} of {}); {}", stop.what(), plans[i].label, i + 1,
+                                                  plans.size(), out_.empty() ? "nothing printed" : "nothing written"),
+                                      stop.signal());
+      }
       if (i == 0) comparison.baseline = std::move(results);
       else comparison.arms.push_back(std::move(results));
     }

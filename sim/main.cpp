@@ -4,8 +4,12 @@
 #include "command.hpp"
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/errors.hpp"
+#include "journeysim/runtime.hpp"
 
 int main(int argc, char** argv) {
+  // SIGINT, SIGTERM, SIGHUP: stop at the next step, say what was cut short,
+  // leave no temporary file (journeysim/runtime.hpp).
+  journeysim::runtime::install_signal_handlers();
   cli::set_command_line(argc, argv);
   CLI::App app{"journeysim — discrete-event customer-journey simulator.\n"
                "A YAML scenario describes touchpoints, transitions, reviews and word of mouth;\n"
@@ -30,12 +34,17 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);
-    return code == 0 ? cli::exit_ok : cli::exit_bad_input;
+    return code == 0 ? cli::finish_output(cli::exit_ok) : cli::exit_bad_input;  // --help, --version: printed?
   }
 
   try {
     for (const auto& command : commands)
       if (command->selected()) return cli::finish_output(command->run());
+  } catch (const journeysim::Interrupted& error) {
+    // The progress bar cleared its line as the stack unwound; say what stopped.
+    std::cout.flush();
+    std::cerr << "journeysim: " << error.what() << '\n';
+    return journeysim::runtime::exit_code_for(error.signal());
   } catch (const journeysim::ScenarioError& error) {
     cli::print_diagnostics(error.diagnostics, false);
     return cli::exit_bad_input;

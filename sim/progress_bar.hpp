@@ -6,6 +6,10 @@
 class ProgressBar {
  public:
   explicit ProgressBar(bool enabled) : enabled_(enabled), started_(Clock::now()), last_(started_) {}
+  // Leaving early (an error, an interruption) clears the line too, so no half-drawn bar is left behind.
+  ~ProgressBar() { finish(); }
+  ProgressBar(const ProgressBar&) = delete;
+  ProgressBar& operator=(const ProgressBar&) = delete;
 
   void update(double fraction) {
     if (!enabled_) return;
@@ -23,7 +27,10 @@ class ProgressBar {
   }
 
   void finish() {
-    if (shown_) std::fprintf(stderr, "\r%*s\r", 72, "");
+    if (shown_) {
+      std::fprintf(stderr, "\r%*s\r", 72, "");
+      std::fflush(stderr);
+    }
     shown_ = false;
   }
 

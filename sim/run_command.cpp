@@ -1,6 +1,7 @@
 // journeysim run: simulate one scenario (with strategies and edits applied).
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "command.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
+#include "journeysim/runtime.hpp"
 #include "progress_bar.hpp"
 
 namespace cli {
@@ -44,6 +46,11 @@ class RunCommand : public Command {
                                  journeysim::max_trace_customers))
         ->check(CLI::Range(1u, journeysim::max_trace_customers))
         ->needs(trace);
+    subcommand_->add_flag("--partial", partial_,
+                          "When interrupted (Ctrl-C, SIGTERM, SIGHUP), still write and print what was finished, "
+                          "marked incomplete (HDF5 root attributes complete = 0 and interrupted; JSON keys "
+                          "\"complete\": false and \"interrupted\"); without it an interrupted run writes nothing. "
+                          "Exit status 130 (128 + the signal) either way");
   }
 
   int run() override {
@@ -58,8 +65,26 @@ class RunCommand : public Command {
     ProgressBar progress(!options_.quiet && stderr_is_terminal());
     journeysim::RunOptions run_options = options_.run_options();
     if (tracing) run_options.trace_customers = trace_customers_;
-    journeysim::Results results = engine.run(journeysim::plan_for(*scenario, run_options),
-                                             [&progress](double fraction) { progress.update(fraction); });
+    journeysim::Results results;
+    std::optional<journeysim::Interrupted> interrupted;
+    try {
+      results = engine.run(journeysim::plan_for(*scenario, run_options),
+                           [&progress](double fraction) { progress.update(fraction); });
+    } catch (journeysim::Interrupted& stop) {
+      progress.finish();
+      const bool any = !stop.partial().runs.empty();
+      if (!partial_ || !any) {
+        const std::string written = !out_.empty() || tracing ? "; nothing written" : "";
+        throw journeysim::Interrupted(
+            fmt::format("{}{}{}", stop.what(), written,
+                        partial_ || out_.empty() ? "" : " (--partial writes what was finished, marked incomplete)"),
+            stop.signal());
+      }
+      // --partial: write and print what was finished, then exit as interrupted.
+      journeysim::runtime::acknowledge_stop();  // a further signal stops the writing at once
+      results = std::move(stop.partial());
+      interrupted.emplace(stop);
+    }
     progress.finish();
     stamp(results);  // one provenance for the file and the JSON
     if (!out_.empty()) journeysim::write_results_hdf5(results, out_);
@@ -75,8 +100,25 @@ class RunCommand : public Command {
                              : std::string(),
             aware);
     }
-    if (json_) std::cout << json_text(journeysim::results_to_json(results)) << '\n';
-    else std::cout << journeysim::results_to_table(results);
+    if (json_) {
+      nlohmann::json json = journeysim::results_to_json(results);
+      if (!results.interrupted.empty()) {
+        json["complete"] = false;
+        json["interrupted"] = results.interrupted;
+      }
+      std::cout << json_text(json) << '\n';
+    } else {
+      std::cout << journeysim::results_to_table(results);
+      if (!results.interrupted.empty()) std::cout << "INCOMPLETE: " << results.interrupted << '\n';
+    }
+    if (interrupted) {
+      std::cout.flush();
+      std::cerr << fmt::format("journeysim: {}; {} what was finished{}\n", interrupted->what(),
+                               out_.empty() ? "printed" : "wrote " + out_ + " with",
+                               results.interrupted.empty() ? "" : ", marked incomplete");
+      const int code = finish_output(exit_ok);
+      return code != exit_ok ? code : journeysim::runtime::exit_code_for(interrupted->signal());
+    }
     return finish_output(exit_ok);
   }
 
@@ -97,6 +139,7 @@ class RunCommand : public Command {
   std::string out_;
   std::string trace_;
   std::uint32_t trace_customers_ = 10;
+  bool partial_ = false;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "command.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/load.hpp"
+#include "journeysim/runtime.hpp"
 #include "journeysim/sweep.hpp"
 #include "journeysim/sweep_plan.hpp"
 
@@ -118,10 +119,25 @@ class SweepCommand : public Command {
     Bar bar(!options_.quiet && stderr_is_terminal());
     job.point_progress = [&bar](std::size_t, double fraction) { bar.within(fraction); };
     journeysim::Diagnostics diagnostics;
-    const journeysim::SweepOutcome outcome =
-        journeysim::run_sweep(job, engine, diagnostics, [&bar](std::size_t done, std::size_t total) {
-          bar.points(done, total);
-        });
+    std::size_t finished = 0, total = 0;
+    journeysim::SweepOutcome outcome;
+    try {
+      outcome = journeysim::run_sweep(job, engine, diagnostics, [&](std::size_t done, std::size_t points) {
+        finished = done;
+        total = points;
+        bar.points(done, points);
+      });
+    } catch (const journeysim::Interrupted& stop) {
+      // Every finished point is in the journal (or the snapshot): --resume runs only the rest.
+      bar.finish();
+      if (total == 0) throw;
+      throw journeysim::Interrupted(
+          fmt::format("{}, in point {} of {}: {} finished {} kept in {}; run the same command with --resume to run "
+                      "the other {}",
+                      stop.what(), finished + 1, total, finished, finished == 1 ? "point is" : "points are", out_,
+                      total - finished),
+          stop.signal());
+    }
     bar.finish();
     print_in_point_order(diagnostics, options_.quiet);
     if (diagnostics.has_errors()) return exit_bad_input;
@@ -134,6 +150,9 @@ class SweepCommand : public Command {
   class Bar {
    public:
     explicit Bar(bool enabled) : enabled_(enabled), started_(Clock::now()) {}
+    ~Bar() { finish(); }  // an error or an interruption leaves no half-drawn bar
+    Bar(const Bar&) = delete;
+    Bar& operator=(const Bar&) = delete;
     void points(std::size_t done, std::size_t total) {
       if (!first_) first_ = done;
       done_ = done;
@@ -147,6 +166,7 @@ class SweepCommand : public Command {
     }
     void finish() {
       if (shown_) std::fprintf(stderr, "\r%*s\r", 78, "");
+      shown_ = false;
       std::fflush(stderr);
     }
 

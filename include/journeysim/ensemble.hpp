@@ -49,7 +49,10 @@ class Engine {
 
   unsigned threads() const;
 
-  // Throws InputError when the plan is beyond the engine's limits.
+  // Throws InputError when the plan is beyond the engine's limits, or would
+  // not fit in the memory available (it says how much it needs and what to
+  // reduce). Throws Interrupted (runtime.hpp) at the next step after a stop
+  // is requested (runtime::stop_requested(), a signal), with what it finished.
   // `progress` is called from the calling thread with the fraction done (0..1).
   Results run(const RunPlan& plan, const std::function<void(double)>& progress = {});
 

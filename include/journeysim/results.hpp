@@ -178,6 +178,9 @@ struct Results {
   std::vector<RunResult> runs;  // one per replication
   double wall_seconds = 0.0;    // all replications, simulation only
   bool run_off = false;         // purchasers' journeys were run off past the horizon
+  // "" for a complete run; else what a stop (SIGINT, …) cut short, e.g.
+  // "interrupted (SIGINT) after 3 of 10 replications" (run --partial writes such results).
+  std::string interrupted;
   JourneyTrace trace;           // followed customers, when the plan asked for them
 
   // Provenance a result file keeps: how it was made.

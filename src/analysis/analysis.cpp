@@ -1,15 +1,19 @@
-#include <limits>
 #include <cmath>
+#include <limits>
+#include <new>
+#include <stdexcept>
 #include <vector>
 
 #include <Eigen/Dense>
 #include <Eigen/IterativeLinearSolvers>
 #include <Eigen/SparseLU>
+#include <fmt/format.h>
 
 #include "journeysim/analysis.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/graph.hpp"
+#include "journeysim/runtime.hpp"
 
 namespace journeysim {
 
@@ -67,12 +71,28 @@ RowMatrix substochastic_matrix(const std::vector<std::vector<Outgoing>>& rows) {
   return q;
 }
 
+// Refuses a solve whose working memory (`nonzeros` coefficients of an
+// `unknowns`-square system, sparse: value and index, several copies on the
+// way, plus `extra` bytes) would not fit, before allocating it.
+void check_memory(Eigen::Index unknowns, Eigen::Index nonzeros, double extra) {
+  const double bytes = 4.0 * 16.0 * static_cast<double>(nonzeros) + 4.0 * 8.0 * static_cast<double>(unknowns) + extra;
+  const runtime::MemoryAvailable available = runtime::available_memory();
+  if (available.source.empty() || bytes <= static_cast<double>(available.bytes)) return;
+  throw InputError(fmt::format(
+      "the exact analysis needs about {} of memory for {} equations with {} non-zero coefficients, but {} is "
+      "available ({}); analyze a scenario with fewer touchpoints or transitions, or free memory",
+      runtime::format_bytes(static_cast<std::uint64_t>(bytes)), unknowns, nonzeros,
+      runtime::format_bytes(available.bytes), available.source));
+}
+
 // I - Q of an absorbing chain is an M-matrix: BiCGSTAB (Jacobi-preconditioned)
 // converges in a few iterations where a full LU's fill-in (histories of a
 // fitted higher-order chain loop into each other) costs seconds. The direct
 // solve remains for the rare system it does not settle.
 Eigen::VectorXd solve(const SparseMatrix& system, const Eigen::VectorXd& rhs) {
   if (rhs.size() > 200) {
+    // BiCGSTAB works in a handful of vectors and the preconditioner beside the matrix.
+    check_memory(system.rows(), system.nonZeros(), 12.0 * 8.0 * static_cast<double>(system.rows()));
     Eigen::BiCGSTAB<SparseMatrix, Eigen::DiagonalPreconditioner<double>> iterative;
     iterative.setTolerance(1e-14);
     iterative.compute(system);
@@ -83,7 +103,16 @@ Eigen::VectorXd solve(const SparseMatrix& system, const Eigen::VectorXd& rhs) {
     }
   }
   Eigen::SparseLU<SparseMatrix> lu;
-  lu.compute(system);
+  try {
+    lu.compute(system);
+  } catch (const std::bad_alloc&) {
+    // Fill-in cannot be known before factorising; say what ran out rather than a bare bad_alloc.
+    throw std::runtime_error(fmt::format(
+        "exact analysis: the direct solve of {} equations ({} non-zero coefficients) ran out of memory in its LU "
+        "factors (the iterative solver did not settle this system); {} was available ({})",
+        system.rows(), system.nonZeros(), runtime::format_bytes(runtime::available_memory().bytes),
+        runtime::available_memory().source));
+  }
   if (lu.info() != Eigen::Success)
     throw InternalError("exact analysis: the absorbing chain's system is singular although no closed set was found");
   return lu.solve(rhs);
@@ -163,6 +192,10 @@ double conversion_probability_without(const Scenario& scenario, const std::vecto
 }
 
 ExactAnalysis analyze(const Scenario& scenario) {
+  // Q, I - Q, its transpose and their triplets, before building any of them.
+  check_memory(static_cast<Eigen::Index>(scenario.touchpoints.size()),
+               static_cast<Eigen::Index>(scenario.transitions.size() + scenario.touchpoints.size()),
+               16.0 * 8.0 * static_cast<double>(scenario.touchpoints.size()));
   refuse_closed_sets(scenario);
   const size_t count = scenario.touchpoints.size();
   const auto n = static_cast<Eigen::Index>(count);

@@ -16,6 +16,7 @@
 #include "engine/replication.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/errors.hpp"
+#include "journeysim/runtime.hpp"
 
 namespace journeysim {
 
@@ -40,6 +41,43 @@ void check_limits(const Scenario& scenario, std::uint64_t market_size, const eng
   if (scenario.horizon_days > limits::max_horizon_days)
     throw InputError(
         fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, limits::max_horizon_days));
+}
+
+// Refuses a run that cannot fit in memory, before it allocates (a long
+// horizon's daily series are allocated whole, per thread and per
+// replication; customers' state is reserved for the whole market). The
+// estimate errs high: it counts every customer as becoming aware.
+void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::CompiledModel& model,
+                  unsigned threads) {
+  const double days = std::max(1.0, std::ceil(scenario.horizon_days));
+  const double entries = model.node_count() - model.touchpoint_count();
+  const double cells = double(model.segment_count()) * model.touchpoint_count();
+  const double channels = double(scenario.awareness.channels.size());
+  constexpr double word = 8.0;
+  // A thread's tally (tally.hpp): per-cell and per-flow counters, entries × days and 6 daily counters;
+  // one more for the merge in collect(); a replication's own rating series.
+  const double tally = word * (4.0 * cells + model.touchpoint_count() + entries + double(model.flows().size()) +
+                               (entries + 6.0) * days + (plan.run_off ? 2.0 * cells : 0.0));
+  const double per_replication_series = word * (7.0 + channels) * days;  // RunResult::series, kept for every replication
+  const double series = per_replication_series * plan.replications;
+  const double customers = double(plan.market_size) * (engine::CustomerStore::bytes_per_customer + 8.0);  // + calendar
+  const double needed = tally * (threads + 1.0) + word * days + series + customers;
+  const runtime::MemoryAvailable available = runtime::available_memory();
+  if (available.source.empty() || needed <= static_cast<double>(available.bytes)) return;
+  const auto bytes = [](double value) { return runtime::format_bytes(static_cast<std::uint64_t>(value)); };
+  std::vector<std::string> parts;
+  if (days >= 10'000 || series + tally * (threads + 1.0) > 0.25 * needed)
+    parts.push_back(fmt::format("{} for daily series ({:.0f} days × {} {} and {} {})", bytes(tally * (threads + 1.0) + series),
+                                days, threads, threads == 1 ? "thread" : "threads", plan.replications,
+                                plan.replications == 1 ? "replication" : "replications"));
+  if (customers > 0.25 * needed)
+    parts.push_back(fmt::format("{} for customers ({} × {} bytes, should all become aware)", bytes(customers),
+                                plan.market_size, engine::CustomerStore::bytes_per_customer + 8));
+  throw InputError(fmt::format(
+      "this run needs about {} of memory ({}), but {} is available ({}); to need less: shorten horizon_days "
+      "(daily series grow with it, whatever step_days), use fewer --replications or --threads, or a smaller "
+      "--market-size",
+      bytes(needed), fmt::join(parts, "; "), bytes(static_cast<double>(available.bytes)), available.source));
 }
 
 // Results metadata: names and facts a writer needs, from the plan.
@@ -139,6 +177,8 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
   const Scenario& scenario = plan.scenario;
   engine::CompiledModel& model = state_->model_for(scenario);
   check_limits(scenario, plan.market_size, model);
+  check_memory(scenario, plan, model, threads());
+  runtime::throw_if_stop_requested("before the run started");
 
   Results results = describe(plan, model);
   results.threads = threads();
@@ -159,16 +199,41 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
       settings.trace_end = std::min(trace.stride * trace.requested, plan.market_size);
     }
     RunResult result;
+    std::uint32_t steps_run = 0, total_steps = 0;
     state_->arena.execute([&] {
       engine::Replication run(scenario, model, store, settings);
       result = run.run([&](std::uint32_t step, std::uint32_t steps) {
         if (progress) progress((k + static_cast<double>(step + 1) / steps) / plan.replications);
       });
+      steps_run = run.steps_run();
+      total_steps = run.steps();
       if (traced) trace.rows = run.take_trace();
     });
     if (traced)  // ids 0, stride, … below the number made aware
       trace.customers = std::min<std::uint64_t>(trace.requested, (result.aware + trace.stride - 1) / trace.stride);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (runtime::stop_requested()) {
+      // Keep what is whole: the finished replications, or the first one up to the step it reached.
+      const int signal = runtime::stop_signal();
+      const std::string by = runtime::signal_name(signal);
+      const bool cut = steps_run < total_steps;
+      std::string what;
+      if (cut && k == 0) {
+        const double day = std::min(scenario.horizon_days, steps_run * scenario.step_days);
+        what = fmt::format("interrupted ({}) at day {:g} of {:g}{}", by, day, scenario.horizon_days,
+                           plan.replications > 1 ? fmt::format(", in replication 1 of {}", plan.replications) : "");
+        results.interrupted = what + ": the results stop there";
+      } else {
+        const std::uint32_t whole = cut ? k : k + 1;
+        what = fmt::format("interrupted ({}) after {} of {} replications", by, whole, plan.replications);
+        if (whole < plan.replications) results.interrupted = what;
+      }
+      if (!cut || k == 0) {
+        results.wall_seconds += result.wall_seconds;
+        results.runs.push_back(std::move(result));
+      }
+      throw Interrupted(what, signal, std::move(results));
+    }
     results.wall_seconds += result.wall_seconds;
     results.runs.push_back(std::move(result));
   }

@@ -14,6 +14,7 @@
 #include "engine/tally.hpp"
 #include "journeysim/engine.hpp"
 #include "journeysim/results.hpp"
+#include "journeysim/runtime.hpp"
 #include "journeysim/scenario.hpp"
 
 namespace journeysim::engine {
@@ -36,8 +37,12 @@ class Replication {
               const ReplicationSettings& settings);
 
   // Runs to the horizon. `on_step(k, steps)` is called after each step.
+  // A stop (runtime::stop_requested(), read once per step) ends it early:
+  // then steps_run() < steps() and the results stop at that step.
   template <typename OnStep>
   RunResult run(OnStep&& on_step);
+  std::uint32_t steps() const { return steps_; }
+  std::uint32_t steps_run() const { return steps_run_; }
 
   // After run(): the traced customers' rows, in journey order, with a row
   // for each still travelling at the horizon. Moves the per-thread rows out.
@@ -106,6 +111,7 @@ class Replication {
   double horizon_ = 0.0;
   double step_days_ = 1.0;
   std::uint32_t steps_ = 0;
+  std::uint32_t steps_run_ = 0;
   std::uint32_t days_ = 0;
   std::uint32_t touchpoints_ = 0;
 
@@ -148,8 +154,10 @@ RunResult Replication::run(OnStep&& on_step) {
     activate(step);
     advance_step(step);
     on_step(step, steps_);
+    steps_run_ = step + 1;
+    if (runtime::stop_requested()) [[unlikely]] break;  // a signal: stop at this step boundary
   }
-  if (settings_.run_off) run_off();
+  if (settings_.run_off && steps_run_ == steps_) run_off();
   return collect();
 }
 

@@ -3,6 +3,7 @@
 // the old file or the complete new one, never a half-written result.
 #include <atomic>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -10,11 +11,13 @@
 #include <string>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "journeysim/io.hpp"
+#include "journeysim/runtime.hpp"
 
 namespace journeysim {
 
@@ -70,6 +73,43 @@ std::string temp_path_for(const fs::path& path) {
                      counter.fetch_add(1));
 }
 
+// Temporary files of writers that were killed (kill -9, a crash, a power
+// cut): `<target>.tmp-<pid>-<n>` of a process that no longer exists.
+void remove_stale_temporaries(const fs::path& target) {
+  const fs::path dir = directory_of(target);
+  const std::string prefix = target.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const char* begin = name.data() + prefix.size();
+    const char* end = name.data() + name.size();
+    long pid = 0;
+    const auto [dash, error] = std::from_chars(begin, end, pid);
+    if (error != std::errc() || dash == end || *dash != '-' || pid <= 0 || pid == static_cast<long>(::getpid()))
+      continue;
+    unsigned long counter = 0;
+    const auto [rest, counter_error] = std::from_chars(dash + 1, end, counter);
+    if (counter_error != std::errc() || rest != end) continue;
+    std::error_code type_ec;
+    if (!entry.is_regular_file(type_ec)) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
+  }
+}
+
+// The temporary file's slot in the table a signal handler cleans up, for
+// the time it exists.
+class RegisteredTemp {
+ public:
+  explicit RegisteredTemp(const std::string& path) : slot_(runtime::register_temp_file(path)) {}
+  ~RegisteredTemp() { runtime::unregister_temp_file(slot_); }
+  RegisteredTemp(const RegisteredTemp&) = delete;
+  RegisteredTemp& operator=(const RegisteredTemp&) = delete;
+
+ private:
+  int slot_;
+};
+
 }  // namespace
 
 void write_file_atomically(const std::string& path,
@@ -77,9 +117,13 @@ void write_file_atomically(const std::string& path,
   if (path.empty()) throw std::invalid_argument("cannot write a file with an empty path");
   const fs::path target(path);
   check_output_path(path);
+  remove_stale_temporaries(target);
   const std::string temp = temp_path_for(target);
+  const RegisteredTemp registered(temp);
   try {
     write(temp);
+    // A signal while writing: the file is complete but was not asked for any more.
+    runtime::throw_if_stop_requested(fmt::format("while writing '{}': nothing written", path));
     std::error_code ec;
     if (!fs::is_regular_file(fs::status(temp, ec))) {
       throw std::runtime_error(

@@ -6,7 +6,9 @@
 //                step_days, threads, replications, wall_seconds, events, events_per_s,
 //                run_wall_seconds[R], run_events[R], run_off (uint8: 1 when purchasers'
 //                journeys were run off past the horizon), and provenance: command_line,
-//                created_utc, git_commit
+//                created_utc, git_commit; only in results a stop cut short (run --partial):
+//                complete (uint8 0) and interrupted (what was cut short, e.g. "interrupted
+//                (SIGINT) after 3 of 10 replications") — a file without them is complete
 //   /summary     <metric>[R] (double) with attributes mean, ci95_low, ci95_high (summarize()'s:
 //                clipped to the metric's range, as in JSON; NaN when there is no interval),
 //                label, unit, display_unit (the table's: "%" for a fraction shown as a
@@ -168,6 +170,10 @@ void write_attributes(H5::Group& group, const Results& results) {
   array_attribute(group, "run_events",
                   per_run<std::uint64_t>(results, [](const RunResult& r) { return r.events; }));
   scalar_attribute<std::uint8_t>(group, "run_off", results.run_off ? 1 : 0);
+  if (!results.interrupted.empty()) {  // run --partial: say so where every reader looks first
+    scalar_attribute<std::uint8_t>(group, "complete", 0);
+    string_attribute(group, "interrupted", results.interrupted);
+  }
   provenance_attributes(group, results);
 }
 

@@ -200,6 +200,7 @@ void read_attributes(const H5::Group& group, const std::string& file, Results& r
   results.wall_seconds = read_scalar_attribute<double>(group, "wall_seconds", file);
   // Added later: files written before them read as without run-off, provenance unknown.
   if (group.attrExists("run_off")) results.run_off = read_scalar_attribute<std::uint8_t>(group, "run_off", file) != 0;
+  if (group.attrExists("interrupted")) results.interrupted = read_string_attribute(group, "interrupted", file);
   for (auto [name, field] : {std::pair{"command_line", &Results::command_line},
                              std::pair{"created_utc", &Results::created_utc},
                              std::pair{"git_commit", &Results::git_commit}}) {
