@@ -221,7 +221,7 @@ def series_panels(run, brief=False):
         panels.append(("Purchases per day", "purchases per day", buys))
     if "purchasers_cumulative" in s:
         panels.append(("Purchasers so far", "purchasers (end of day)", [("purchasers", s["purchasers_cumulative"][()])]))
-    if "active_advocates" in s:
+    if "active_advocates" in s and np.any(s["active_advocates"][()]):  # a scenario without advocacy: none
         panels.append(("Active advocates", "advocates (end of day)", [("active advocates", s["active_advocates"][()])]))
     if "public_rating" in s:
         rating = s["public_rating"][()].astype(float)
@@ -268,8 +268,9 @@ def plot_series(runs, title, stem, formats, written):
         if drawn > 1:
             ax.legend(fontsize=7, frameon=False)
     replications = runs[0][1]["series"]["purchases"].shape[0]
-    note = "mean and 95% CI band across replications" if replications > 1 else "one replication: no CI band"
-    fig.suptitle(f"{title} — daily series ({note}, {replications} replications)", fontsize=11)
+    note = (f"{replications} replications: mean and 95% CI band" if replications > 1
+            else "one replication: no CI band")
+    fig.suptitle(f"{title} — daily series ({note})", fontsize=11)
     save(fig, stem, formats, written)
 
 
