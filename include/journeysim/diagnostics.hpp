@@ -43,6 +43,13 @@ struct ScenarioError : std::exception {
   const char* what() const noexcept override { return text.c_str(); }
 };
 
+// `text` safe to print on a terminal: control characters (NUL, newline, CR,
+// ESC, DEL, C1 controls, bidirectional overrides) and bytes that are not
+// UTF-8 become visible escapes (\n, \r, \t, \x1b, \u202e), so a name
+// in a file cannot forge a line of output or send escape codes.
+// Diagnostic::format() applies it to the file name and the message.
+std::string escape_for_terminal(const std::string& text);
+
 // The closest of `candidates` to `word` by edit distance, or "" if none is close.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);
 

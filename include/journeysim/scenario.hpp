@@ -21,6 +21,12 @@ constexpr std::size_t max_segments = 255;
 constexpr std::size_t max_nodes = 65'535;  // touchpoints + awareness channels + 2 entries
 constexpr double max_horizon_days = 1e7;
 constexpr double max_steps = 1e9;         // horizon_days / step_days
+// What the loader reads: files beyond these sizes are refused, not read whole.
+constexpr std::size_t max_file_bytes = 64u << 20;  // a scenario, strategies file or sweep plan
+// Every number a scenario gives is at most this in magnitude, so that money
+// summed over every customer (2^32) and event (2^32), and its square for a
+// variance, stays far from overflowing a double.
+constexpr double max_magnitude = 1e100;
 }  // namespace limits
 
 enum class Stage { awareness, consideration, purchase, retention, advocacy };

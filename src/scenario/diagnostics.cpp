@@ -4,19 +4,68 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 
 #include "journeysim/scenario.hpp"
 
 namespace journeysim {
 
+std::string escape_for_terminal(const std::string& text) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  const auto byte_escape = [&](unsigned char c) {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 0xF];
+  };
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (c < 0x20 || c == 0x7F) byte_escape(c);
+          else out += static_cast<char>(c);
+      }
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: kept when well formed and not a control character.
+    const std::size_t length = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (std::size_t k = 1; valid && k < length; ++k) valid = (static_cast<unsigned char>(text[i + k]) >> 6) == 0x2;
+    if (!valid) {
+      byte_escape(c);
+      ++i;
+      continue;
+    }
+    char32_t code = length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
+    for (std::size_t k = 1; k < length; ++k) code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    const bool control = (code >= 0x80 && code <= 0x9F) || (code >= 0x202A && code <= 0x202E) ||
+                         (code >= 0x2066 && code <= 0x2069) || code == 0x2028 || code == 0x2029;
+    if (control) {
+      char buffer[16];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(code));
+      out += buffer;
+    } else {
+      out.append(text, i, length);
+    }
+    i += length;
+  }
+  return out;
+}
+
 std::string Diagnostic::format() const {
-  std::string out = location.file.empty() ? std::string("<scenario>") : location.file;
+  std::string out = location.file.empty() ? std::string("<scenario>") : escape_for_terminal(location.file);
   if (location.line > 0) {
     out += ':' + std::to_string(location.line);
     if (location.column > 0) out += ':' + std::to_string(location.column);
   }
   out += severity == Severity::error ? ": error: " : ": warning: ";
-  out += message;
+  out += escape_for_terminal(message);
   return out;
 }
 

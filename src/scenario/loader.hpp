@@ -49,15 +49,21 @@ void check_scenario(const Scenario& scenario, const Places& places, YamlReader& 
 // Applies `edits` to `root` in order. A path that names nothing is reported
 // at its edit (as strategy `owner`'s, unless it is ""); `marks` learns where
 // each value the edits made came from. False when an edit could not be applied.
+// `may_share` false: the caller knows no node of `root` is shared through an
+// alias, so the check that refuses edits through one is skipped.
 bool apply_edits(YAML::Node& root, const std::vector<StrategyEdit>& edits, const std::string& owner,
-                 YamlReader& reader, SyntheticMarks& marks);
+                 YamlReader& reader, SyntheticMarks& marks, bool may_share = true);
 
-// Tries each strategy on the scenario written as `text`: every edit must
+// Tries each strategy on the scenario tree `root` (as parsed): every edit must
 // apply and the edited scenario must load. Problems are reported through
 // `reader` at the strategy's edits. `apply_only`: do not load the result
 // (the scenario itself has errors, so the result would repeat them).
-void try_strategies(const std::string& text, const std::string& file, const std::vector<Strategy>& strategies,
+void try_strategies(const YAML::Node& root, const std::string& file, const std::vector<Strategy>& strategies,
                     YamlReader& reader, Diagnostics& diagnostics, bool apply_only);
+
+// Is `text` UTF-8 YAML (not UTF-16, no control characters but tab and line
+// breaks)? Reports the first problem as `what` ("the scenario").
+bool check_text(const std::string& text, const std::string& file, const std::string& what, Diagnostics& diagnostics);
 
 // The position of the first byte that is not valid UTF-8, if any.
 std::optional<SourceLocation> first_invalid_utf8(const std::string& text, const std::string& file);
@@ -72,8 +78,16 @@ std::optional<Scenario> load_tree(const YAML::Node& root, const std::string& fil
                                   Diagnostics& diagnostics, const SyntheticMarks* synthetic,
                                   bool check_strategies);
 
-// Parses YAML text; a syntax error is reported as file:line:col.
+// Lists and maps nest at most this deep (the format needs about 6 levels).
+constexpr int kMaxNesting = 100;
+// Aliases may add at most this many nodes to a tree, beyond one per byte of text.
+constexpr std::size_t kAliasAllowance = 1'000'000;
+
+// Parses YAML text; a syntax error is reported as file:line:col, and so are
+// nesting deeper than kMaxNesting and aliases that expand beyond
+// kAliasAllowance (check_tree), so that every later walk of the tree is bounded.
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics);
+bool check_tree(const YAML::Node& root, std::size_t text_size, const std::string& file, Diagnostics& diagnostics);
 
 // The tree as YAML text (quoted strings stay quoted).
 std::string emit_yaml(const YAML::Node& root);

@@ -9,6 +9,7 @@
 #include "journeysim/errors.hpp"
 #include "journeysim/load.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/yaml_tree.hpp"
 
 namespace journeysim {
 namespace scenario_detail {
@@ -80,6 +81,7 @@ struct Target {
   std::string key;
   std::size_t index = 0;  // when parent is a list
   std::optional<YAML::Node> node;
+  std::vector<YAML::Node> above;  // the nodes the path went through below the root, parent included
 };
 
 // Whether the last part of a path may name something that does not exist yet.
@@ -93,6 +95,7 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
                               std::string& problem) {
   const bool may_create = create != Create::never;
   YAML::Node current = root;
+  std::vector<YAML::Node> above;
   std::string prefix;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const std::string& part = parts[i];
@@ -105,7 +108,8 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
     std::size_t index = 0;
     std::optional<YAML::Node> next = child(current, part, &index);
     if (last && (next || (may_create && (!current.IsSequence() || create == Create::map_key_or_item))))
-      return Target{current, part, current.IsSequence() ? (next ? index : current.size()) : index, next};
+      return Target{current, part, current.IsSequence() ? (next ? index : current.size()) : index, next,
+                    std::move(above)};
     if (!next) {
       problem = "there is no '" + part + "' in " + here;
       if (current.IsSequence() && is_index(part)) {
@@ -125,6 +129,7 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
       return {};
     }
     current.reset(*next);  // rebind the handle; `=` would overwrite the node
+    above.push_back(current);
     prefix = prefix.empty() ? part : prefix + "." + part;
   }
   problem = "the path is empty";
@@ -132,14 +137,17 @@ std::optional<Target> resolve(YAML::Node root, const std::vector<std::string>& p
 }
 
 
-// How many times `node` occurs in the tree (more than once: through aliases).
-int appearances(const YAML::Node& tree, const YAML::Node& node) {
-  int count = tree.is(node) ? 1 : 0;
-  if (tree.IsMap())
-    for (auto it = tree.begin(); it != tree.end(); ++it) count += appearances(it->second, node);
-  else if (tree.IsSequence())
-    for (const auto& item : tree) count += appearances(item, node);
-  return count;
+// Whether an edit at `target` would also change another place of the tree:
+// the node, its parent or any node above them is shared through an alias
+// (two paths lead to it). Two paths to a node part somewhere and meet again
+// at a node with two parent edges, which is on every path to it; so looking
+// along the one path the edit took is enough.
+bool reached_twice(const Target& target, const Sharing& sharing) {
+  if (!sharing.any()) return false;
+  if (target.node && sharing.shared(*target.node)) return true;
+  for (const YAML::Node& node : target.above)
+    if (sharing.shared(node)) return true;
+  return false;
 }
 
 const char* kind_name(StrategyEdit::Kind kind) {
@@ -155,10 +163,10 @@ const char* kind_name(StrategyEdit::Kind kind) {
 // Pins every node of a subtree made by an edit to that edit, so messages
 // about it point at the edit.
 void mark_subtree(const YAML::Node& node, const SourceLocation& where, SyntheticMarks& marks) {
-  marks.nodes.emplace_back(node, where);
+  marks.add(node, where);
   if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      marks.nodes.emplace_back(it->first, where);
+      marks.add(it->first, where);
       mark_subtree(it->second, where, marks);
     }
   } else if (node.IsSequence()) {
@@ -221,7 +229,8 @@ std::string add_value(const Target& target, const StrategyEdit& edit, SyntheticM
 }
 
 // Applies one edit; returns a problem, or "" when it went well.
-std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMarks& marks) {
+std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMarks& marks,
+                       std::optional<Sharing>& sharing, bool may_share) {
   const auto parts = split_path(edit.path);
   if (std::any_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); }))
     return "'" + edit.path + "' has an empty part; write keys separated by single dots, e.g. touchpoints.support.cost";
@@ -235,7 +244,12 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
   if (edit.kind == StrategyEdit::Kind::add && target->node)
     return "'" + edit.path + "' exists already; add makes a new key — use set to change a value";
   // Edits change the tree in place: through a YAML alias they would change every use.
-  if ((target->node && appearances(root, *target->node) > 1) || appearances(root, target->parent) > 1)
+  // Edits make fresh nodes, never shared ones, so what was shared is known
+  // from the tree as parsed; a remove may unshare a node, so it is counted again.
+  if (may_share && !sharing) sharing.emplace(root);
+  const bool shared = may_share && reached_twice(*target, *sharing);
+  if (edit.kind == StrategyEdit::Kind::remove) sharing.reset();
+  if (shared)
     return "'" + edit.path + "' is shared with another place through a YAML alias (&anchor / *alias), so an edit "
            "would change both; write the value out in full where this strategy should change it";
 
@@ -248,7 +262,7 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
       } else {
         target->parent[target->key] = value;
       }
-      marks.nodes.emplace_back(value, edit.location);
+      marks.add(value, edit.location);
       return "";
     }
     case StrategyEdit::Kind::scale: {
@@ -263,7 +277,7 @@ std::string apply_edit(YAML::Node& root, const StrategyEdit& edit, SyntheticMark
       YAML::Node value(format_number(*number * edit.value));
       YAML::Node existing = node;
       existing = value;
-      marks.nodes.emplace_back(value, edit.location);
+      marks.add(value, edit.location);
       return "";
     }
     case StrategyEdit::Kind::add:
@@ -316,10 +330,11 @@ void emit_node(YAML::Emitter& out, const YAML::Node& node) {
 }  // namespace
 
 bool apply_edits(YAML::Node& root, const std::vector<StrategyEdit>& edits, const std::string& owner,
-                 YamlReader& reader, SyntheticMarks& marks) {
+                 YamlReader& reader, SyntheticMarks& marks, bool may_share) {
   bool ok = true;
+  std::optional<Sharing> sharing;
   for (const auto& edit : edits) {
-    const std::string problem = apply_edit(root, edit, marks);
+    const std::string problem = apply_edit(root, edit, marks, sharing, may_share);
     if (problem.empty()) continue;
     reader.error(edit.location, (owner.empty() ? "" : "strategy '" + owner + "': ") + kind_name(edit.kind) + " " +
                                     problem);
@@ -328,17 +343,19 @@ bool apply_edits(YAML::Node& root, const std::vector<StrategyEdit>& edits, const
   return ok;
 }
 
-void try_strategies(const std::string& text, const std::string& file, const std::vector<Strategy>& strategies,
-                    YamlReader& reader, Diagnostics& diagnostics, bool apply_only) {
+void try_strategies(const YAML::Node& root, const std::string& file, const std::vector<Strategy>& strategies,
+                    YamlReader& reader, Diagnostics& /*diagnostics*/, bool apply_only) {
+  // Each strategy edits a copy of the tree as parsed (marks and aliases kept,
+  // `strategies` left out): parsing the file again for each one made
+  // thousands of strategies quadratic.
+  const bool may_share = Sharing(root).any();  // the copies share what the tree shares
   for (const auto& strategy : strategies) {
-    std::optional<YAML::Node> tree = parse_yaml(text, file, diagnostics);
-    if (!tree) return;
+    YAML::Node tree = copy_tree(root, "strategies");
     SyntheticMarks marks;
     marks.fallback = strategy.location;
-    if (!apply_edits(*tree, strategy.edits, strategy.name, reader, marks) || apply_only) continue;
-    tree->remove("strategies");
+    if (!apply_edits(tree, strategy.edits, strategy.name, reader, marks, may_share) || apply_only) continue;
     Diagnostics trial;
-    load_tree(*tree, file, "", trial, &marks, false);
+    load_tree(tree, file, "", trial, &marks, false);
     for (const auto& item : trial.all())
       if (item.severity == Severity::error)
         reader.error(item.location, "with strategy '" + strategy.name + "' applied: " + item.message);
@@ -534,8 +551,7 @@ RepeatedEdits::RepeatedEdits(const Scenario& scenario, std::vector<std::string> 
     if (!node.IsScalar() || node.Tag() == "!") return;
     const auto number = scenario_detail::parse_number(node.Scalar());
     if (!number || !std::isfinite(*number)) return;
-    if (scenario_detail::appearances(slot->tree, node) > 1 || scenario_detail::appearances(slot->tree, target->parent) > 1)
-      return;
+    if (scenario_detail::reached_twice(*target, scenario_detail::Sharing(slot->tree))) return;
     originals_.push_back(*number);
   }
   fast_ = true;
@@ -639,10 +655,7 @@ std::optional<Scenario> apply_strategy(const Scenario& scenario, const std::stri
 bool load_strategies_text(const std::string& text, const std::string& path, Scenario& scenario,
                           Diagnostics& diagnostics) {
   using namespace scenario_detail;
-  if (auto where = first_invalid_utf8(text, path)) {
-    diagnostics.error(*where, "this byte is not valid UTF-8; save the strategies as UTF-8 text");
-    return false;
-  }
+  if (!check_text(text, path, "the strategies", diagnostics)) return false;
   auto root = parse_yaml(text, path, diagnostics);
   if (!root) return false;
   YamlReader reader(path, diagnostics);
@@ -665,7 +678,11 @@ bool load_strategies_text(const std::string& text, const std::string& path, Scen
                                             std::to_string(there.line) + "; give this one another name");
       }
     }
-    try_strategies(scenario.source_text, scenario.source_path, loaded.strategies, reader, diagnostics, false);
+    if (!loaded.strategies.empty()) {
+      auto scenario_tree = parse_yaml(scenario.source_text, scenario.source_path, diagnostics);
+      if (!scenario_tree) return false;
+      try_strategies(*scenario_tree, scenario.source_path, loaded.strategies, reader, diagnostics, false);
+    }
     if (reader.error_count() > 0) return false;
     for (Strategy& strategy : loaded.strategies) scenario.strategies.push_back(std::move(strategy));
   } catch (const std::exception& e) {

@@ -1,5 +1,11 @@
 // Checks that need more than one section: can anyone become aware, can
 // anyone buy, do the review and segment settings have any effect.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+
+#include <fmt/format.h>
+
 #include "scenario/loader.hpp"
 
 namespace journeysim::scenario_detail {
@@ -83,6 +89,57 @@ void check_reviews(const Scenario& scenario, const Places& places, YamlReader& r
                  "prior.rating; use a prior rating above 0");
 }
 
+// 65533 as "65,533".
+std::string grouped(std::uint64_t value) {
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+// What the engine can hold (it checks again, but without a place in the
+// file): touchpoints and awareness channels are nodes numbered in 16 bits,
+// with two entry nodes of its own (initial awareness, word of mouth); its
+// per-segment transition tables are indexed in 32 bits. Market size,
+// segments, horizon and steps are checked where they are read.
+void check_engine_limits(const Scenario& scenario, YamlReader& reader) {
+  const std::size_t room = limits::max_nodes - 2;
+  const std::size_t touchpoints = scenario.touchpoints.size();
+  const std::size_t channels = scenario.awareness.channels.size();
+  if (touchpoints + channels > room) {
+    const std::string limit = fmt::format(
+        "one run holds at most {} touchpoints and awareness channels together (the engine numbers them in 16 bits)",
+        grouped(room));
+    if (touchpoints > room)
+      reader.error(scenario.touchpoints[room].location,
+                   fmt::format("touchpoint '{}' is touchpoint number {} of {}; {}, so merge some or split the scenario",
+                               scenario.touchpoints[room].name, grouped(room + 1), grouped(touchpoints), limit));
+    else
+      reader.error(scenario.awareness.channels[room - touchpoints].location,
+                   fmt::format("this awareness channel makes {} touchpoints and channels ({} touchpoints, {} "
+                               "channels); {}, so merge some channels or touchpoints",
+                               grouped(room + 1), grouped(touchpoints), grouped(channels), limit));
+    return;
+  }
+  const std::uint64_t segments = std::max<std::size_t>(1, scenario.segments.size());
+  const std::uint64_t per_segment_max = std::numeric_limits<std::uint32_t>::max() / segments;
+  // Each segment's table: one entry per transition and one drop-off per row.
+  const std::uint64_t rows = touchpoints + channels + 2 + scenario.awareness.initial_via.size();
+  if (rows + scenario.transitions.size() > per_segment_max) {
+    const std::size_t first = static_cast<std::size_t>(per_segment_max > rows ? per_segment_max - rows : 0);
+    const Transition& transition = scenario.transitions[std::min(first, scenario.transitions.size() - 1)];
+    reader.error(transition.location,
+                 fmt::format("transition {}->{} is transition number {} of {}; with {} segment(s) one run holds at "
+                             "most {} transitions (the engine's tables are indexed in 32 bits), so use fewer "
+                             "transitions or segments",
+                             transition.from, transition.to, grouped(first + 1), grouped(scenario.transitions.size()),
+                             grouped(segments), grouped(per_segment_max > rows ? per_segment_max - rows : 0)));
+  }
+}
+
 void check_segments(const Scenario& scenario, YamlReader& reader) {
   for (const auto& segment : scenario.segments) {
     for (const auto& scale : segment.transition_scale) {
@@ -100,6 +157,7 @@ void check_segments(const Scenario& scenario, YamlReader& reader) {
 }  // namespace
 
 void check_scenario(const Scenario& scenario, const Places& places, YamlReader& reader) {
+  check_engine_limits(scenario, reader);
   check_awareness(scenario, places, reader);
   check_purchases(scenario, reader);
   check_refunds(scenario, reader);

@@ -1,5 +1,8 @@
 #include "scenario/yaml_reader.hpp"
 
+#include "journeysim/scenario.hpp"
+#include "scenario/yaml_tree.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
@@ -8,6 +11,17 @@
 #include <set>
 
 namespace journeysim::scenario_detail {
+
+void SyntheticMarks::add(const YAML::Node& node, const SourceLocation& where) {
+  const void* id = node_identity(node);
+  if (id == nullptr) return;
+  if (places_.emplace(id, where).second) nodes_.push_back(node);
+}
+
+const SourceLocation* SyntheticMarks::find(const YAML::Node& node) const {
+  const auto it = places_.find(node_identity(node));
+  return it == places_.end() ? nullptr : &it->second;
+}
 
 const Entry* MapView::find(const std::string& key) const {
   for (const auto& entry : entries)
@@ -74,8 +88,8 @@ SourceLocation YamlReader::where(const YAML::Node& node) const {
   if (node.IsDefined() && !node.Mark().is_null())
     return {file_, node.Mark().line + 1, node.Mark().column + 1};
   if (synthetic_ != nullptr) {
-    for (const auto& [made, location] : synthetic_->nodes)
-      if (node.IsDefined() && made.is(node)) return location;
+    if (node.IsDefined())
+      if (const SourceLocation* location = synthetic_->find(node)) return *location;
     return synthetic_->fallback;
   }
   return {file_, 0, 0};
@@ -84,6 +98,17 @@ SourceLocation YamlReader::where(const YAML::Node& node) const {
 SourceLocation YamlReader::where_key(const Entry& entry) const {
   if (entry.key_node.IsDefined() && !entry.key_node.Mark().is_null()) return where(entry.key_node);
   return where(entry.value);
+}
+
+bool YamlReader::is_touchpoint(const Scenario& scenario, const std::string& name) {
+  const std::size_t count = scenario.touchpoints.size() + scenario.removed_touchpoints.size();
+  if (count != indexed_touchpoints_) {
+    touchpoint_names_.clear();
+    for (const auto& touchpoint : scenario.touchpoints) touchpoint_names_.insert(touchpoint.name);
+    for (const auto& removed : scenario.removed_touchpoints) touchpoint_names_.insert(removed);
+    indexed_touchpoints_ = count;
+  }
+  return touchpoint_names_.count(name) != 0;
 }
 
 void YamlReader::error(const SourceLocation& where, std::string message) {
@@ -178,6 +203,13 @@ std::optional<double> YamlReader::number(const YAML::Node& node, const std::stri
   const std::string shown = node.Scalar();
   if (!std::isfinite(value)) {
     error(where(node), what + " is " + shown + "; it must be a finite number");
+    return {};
+  }
+  if (std::fabs(value) > limits::max_magnitude) {
+    static_assert(limits::max_magnitude == 1e100, "say the limit as it is");
+    error(where(node), what + " is " + shown +
+                           "; numbers in a scenario can be at most 1e100 in size, so that totals over every "
+                           "customer and event stay finite; use a smaller one");
     return {};
   }
   switch (range) {

@@ -4,20 +4,31 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
 #include "journeysim/diagnostics.hpp"
+#include "journeysim/scenario.hpp"
 
 namespace journeysim::scenario_detail {
 
 // Where nodes without a mark of their own came from. Nodes made by strategy
 // edits have no place in the file; they are pinned to the edit that made them.
 struct SyntheticMarks {
-  std::vector<std::pair<YAML::Node, SourceLocation>> nodes;
   SourceLocation fallback;  // for any other node without a mark
+
+  // Pins `node` to `where`, unless it is pinned already.
+  void add(const YAML::Node& node, const SourceLocation& where);
+  // Where `node` is pinned, or nullptr.
+  const SourceLocation* find(const YAML::Node& node) const;
+
+ private:
+  std::vector<YAML::Node> nodes_;  // kept alive, so that their identities stay theirs
+  std::unordered_map<const void*, SourceLocation> places_;  // by node_identity()
 };
 
 // The allowed range of a number, and how a violation is explained.
@@ -55,6 +66,10 @@ class YamlReader {
   SourceLocation where(const YAML::Node& node) const;
   SourceLocation where_key(const Entry& entry) const;  // the key, or its value if the key has no mark
 
+  // Is `name` one of the scenario's touchpoints (kept or removed)? Indexed
+  // once the touchpoints are read, so that checking every reference is linear.
+  bool is_touchpoint(const Scenario& scenario, const std::string& name);
+
   void error(const SourceLocation& where, std::string message);
   void warning(const SourceLocation& where, std::string message);
   int error_count() const { return errors_; }
@@ -87,6 +102,8 @@ class YamlReader {
   Diagnostics& diagnostics_;
   const SyntheticMarks* synthetic_;
   int errors_ = 0;
+  std::unordered_set<std::string> touchpoint_names_;
+  std::size_t indexed_touchpoints_ = 0;  // how many names touchpoint_names_ was made from
 };
 
 // "a list", "a map", "the text 'abc'", "nothing": what a node is, for messages.
