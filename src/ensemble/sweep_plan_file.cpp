@@ -281,24 +281,10 @@ std::optional<SweepPlan> load_sweep_plan_text(const std::string& text, const std
 }
 
 std::optional<SweepPlan> load_sweep_plan(const std::string& path, Diagnostics& diagnostics) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    diagnostics.error({path, 0, 0}, "cannot read the plan: it is a directory; give the path of a .yaml file");
-    return {};
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.error({path, 0, 0}, std::string("cannot read the plan: ") + std::strerror(errno) +
-                                        "; check the path and its permissions");
-    return {};
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) {
-    diagnostics.error({path, 0, 0}, "cannot read the plan: reading failed part-way; check the file");
-    return {};
-  }
-  return load_plan(text.str(), path, diagnostics, true);
+  // Bounded, and only regular files: a FIFO or /dev/zero is refused, not read.
+  auto text = scenario_detail::read_text_file(path, "the plan", diagnostics);
+  if (!text) return {};
+  return load_plan(*text, path, diagnostics, true);
 }
 
 }  // namespace journeysim

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "journeysim/errors.hpp"
+#include "scenario/input_file.hpp"
 
 namespace journeysim::fit_detail {
 
@@ -55,21 +56,68 @@ bool split(const std::string& line, char delimiter, std::vector<Field>& fields) 
   }
 }
 
+// Opens `path` as a data file, or throws InputError saying why it cannot be.
+void open_data_file(const std::string& path, std::ifstream& in) {
+  // Checked without blocking before the stream opens it: opening a FIFO
+  // waits for a writer, and a device may never end.
+  const std::string problem = scenario_detail::unreadable_file_problem(path);
+  if (!problem.empty())
+    throw InputError(escape_for_terminal(path) + ": cannot open the data file: " + problem);
+  in.open(path, std::ios::binary);
+  if (!in) throw InputError(escape_for_terminal(path) + ": cannot open the data file (does it exist, and may it be read?)");
+}
+
+// One line of at most max_line_bytes (without its '\n'); false at the end of
+// the input. `too_long`: the line went on past the limit (the rest is unread).
+bool read_line(std::istream& in, std::string& line, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* buffer = in.rdbuf();
+  bool any = false;
+  while (true) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() >= max_line_bytes) {
+      too_long = true;
+      return true;
+    }
+    line.push_back(static_cast<char>(c));
+  }
+}
+
 }  // namespace
 
 DelimitedReader::DelimitedReader(const std::string& path, char delimiter) : path_(path), delimiter_(delimiter) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error))
-    throw InputError(path + ": is a directory; give the data file itself");
-  in_.open(path, std::ios::binary);
-  if (!in_) throw InputError(path + ": cannot open the data file (does it exist, and may it be read?)");
+  open_data_file(path, in_);
+}
+
+std::string first_line(const std::string& path) {
+  std::ifstream in;
+  open_data_file(path, in);
+  std::string line;
+  bool too_long = false;
+  read_line(in, line, too_long);
+  return line;
 }
 
 std::optional<std::vector<Field>> DelimitedReader::next(Diagnostics& diagnostics) {
   std::string line;
   std::vector<Field> fields;
-  while (std::getline(in_, line)) {
+  bool too_long = false;
+  while (!done_ && read_line(in_, line, too_long)) {
     ++line_;
+    if (too_long) {
+      diagnostics.error(where(1), "this line is longer than " + scenario_detail::format_bytes(max_line_bytes) +
+                                      "; path data and event logs have one journey or event per line, so this "
+                                      "does not look like one (reading stopped here)");
+      done_ = true;
+      return std::nullopt;
+    }
     if (line_ == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);  // a spreadsheet's byte-order mark
     if (trim(line).empty()) continue;
     if (!split(line, delimiter_, fields)) {

@@ -20,12 +20,15 @@ struct Field {
 
 class DelimitedReader {
  public:
-  // Throws InputError when the file cannot be opened or is not a regular file.
+  // Throws InputError when the file cannot be opened or is not a regular file
+  // (a FIFO would block, a device such as /dev/zero never ends).
   DelimitedReader(const std::string& path, char delimiter);
 
   // The next non-blank line split into fields; empty at the end of the file.
   // A line that cannot be split (an unterminated quote) is reported to
-  // `diagnostics` and skipped.
+  // `diagnostics` and skipped. A line longer than max_line_bytes is reported
+  // and ends the read: the file is streamed, never held whole, and a line
+  // that long is not of these formats.
   std::optional<std::vector<Field>> next(Diagnostics& diagnostics);
 
   int line() const { return line_; }  // of the last line returned
@@ -37,7 +40,15 @@ class DelimitedReader {
   char delimiter_;
   std::ifstream in_;
   int line_ = 0;
+  bool done_ = false;  // a line was too long: nothing more is read
 };
+
+// The longest line read (a path of thousands of touches fits many times over).
+constexpr std::size_t max_line_bytes = 16u << 20;
+
+// The first line of `path`, at most max_line_bytes of it ("" for an empty
+// file); throws InputError like DelimitedReader when it is not a regular file.
+std::string first_line(const std::string& path);
 
 // Stops a read after this many errors: past them the data is likely not of this format.
 constexpr std::size_t max_reported_errors = 50;

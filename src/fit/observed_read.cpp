@@ -345,9 +345,9 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
 
 ObservedJourneys read_observed_journeys(const std::string& path,
                                         const std::vector<std::string>& purchase_touchpoints) {
-  std::ifstream in(path, std::ios::binary);
-  std::string first;
-  if (in) std::getline(in, first);
+  // Only a regular file, and only its first line (bounded): a FIFO or
+  // /dev/zero is refused here, not read whole.
+  const std::string first = fit_detail::first_line(path);
   const bool event_log = first.find("customer") != std::string::npos && first.find(';') == std::string::npos;
   if (!event_log) {
     if (!purchase_touchpoints.empty())
