@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <limits>
 #include <iostream>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <tuple>
+#include <unordered_set>
 
 #include "command.hpp"
 #include "journeysim/errors.hpp"
@@ -65,13 +68,12 @@ void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
     return std::tie(a.location.file, a.location.line, a.location.column) <
            std::tie(b.location.file, b.location.line, b.location.column);
   });
-  std::vector<std::string> printed;
+  std::unordered_set<std::string> printed;  // a set: a file with 70,000 errors prints in linear time
   for (const auto& diagnostic : sorted) {
     if (quiet && diagnostic.severity != journeysim::Severity::error) continue;
     std::string line = diagnostic.format();
-    if (std::find(printed.begin(), printed.end(), line) != printed.end()) continue;
+    if (!printed.insert(line).second) continue;
     std::cerr << line << '\n';
-    printed.push_back(std::move(line));
   }
 }
 
@@ -137,8 +139,10 @@ void SimulationOptions::add_to(CLI::App& command, std::uint32_t default_replicat
             return "";
           },
           "UINT64"));
+  // Whole-number ranges: CLI::PositiveNumber would print its range as doubles
+  // with 300 digits ("not in range 2.2250738585072014e-308 to ...").
   command.add_option("--market-size", market_size, "Potential customers (overrides market.size)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::uint64_t{1}, journeysim::limits::max_market_size));
   command
       .add_option("--replications,-r", replications,
                   "Independent replications; 95% confidence intervals across them (default " +
@@ -146,7 +150,7 @@ void SimulationOptions::add_to(CLI::App& command, std::uint32_t default_replicat
       ->check(CLI::Range(1u, 1000000u));
   command.add_option("--max-events", max_events,
                      "Per-customer event cap (default 1000000); journeys hitting it are reported as truncated")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
   command.add_flag("--run-off", run_off,
                    "After the horizon, let purchasers' journeys run to their end (influences frozen at their "
                    "final values) and report lifetime value: net revenue per purchaser over the whole relationship");
