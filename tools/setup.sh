@@ -21,6 +21,7 @@ packages=(
   nlohmann-json3-dev librandom123-dev libeigen3-dev
   chromium
   graphviz        # `graph --format svg` and the report's touchpoint map run its `dot`
+  clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets with ASan and UBSan
 )
 if ((plots)); then packages+=(python3-h5py python3-matplotlib); fi
 
