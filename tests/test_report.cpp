@@ -170,6 +170,51 @@ TEST(ReportModel, StagesComeFromTheScenarioText) {
   EXPECT_NE(without.notes.front().find("no stages"), std::string::npos);
 }
 
+TEST(ReportModel, EveryStageCountsItsCustomersOrArrivals) {
+  const RunView view = run_view(hand_made_results());
+  ASSERT_EQ(view.stages.size(), 5u);
+  // Arrivals: traversals into the stage from an entry or an earlier stage
+  // (site → ad goes back, so it is not an arrival at awareness).
+  EXPECT_DOUBLE_EQ(view.stages[0].arrivals.mean, 1010);
+  EXPECT_DOUBLE_EQ(view.stages[1].arrivals.mean, 444);
+  EXPECT_DOUBLE_EQ(view.stages[2].arrivals.mean, 90);
+  const std::string svg = stage_svg(view.stages, 900);
+  EXPECT_NE(svg.find("1,010 aware"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("444 arrivals from earlier stages"), std::string::npos) << svg;
+  EXPECT_NE(svg.find("82 purchasers"), std::string::npos) << svg;
+  // A dark customers bar inside each stage's visits bar.
+  const std::regex customers("class=\"mark customers\"");
+  EXPECT_EQ(std::distance(std::sregex_iterator(svg.begin(), svg.end(), customers), std::sregex_iterator()), 3) << svg;
+}
+
+TEST(ReportSankey, LoopsAreNamedOnTheirOwnLanes) {
+  const std::string svg = sankey_svg(run_view(hand_made_results()).sankey, 900);
+  EXPECT_NE(svg.find("\u21ba site \u2192 ad: 44"), std::string::npos) << svg;
+}
+
+TEST(ReportCharts, LogGridsGetALogAxisAndSampledSweepsDots) {
+  LineChart chart{"curve-x", "x", "rate (log scale)", "y", {}, true, false, true, false};
+  Line line{"y", {0.001, 0.01, 0.1, 1.0}, {}};
+  for (double y : {1.0, 2.0, 3.0, 4.0}) line.y.push_back({y, y - 0.5, y + 0.5});
+  chart.lines.push_back(line);
+  const std::string log_svg = line_chart_svg(chart, 450, 280);
+  for (const char* tick : {">0.001<", ">0.01<", ">0.1<", ">1<"}) EXPECT_NE(log_svg.find(tick), std::string::npos) << tick;
+  // Equal ratios are equal steps: the points of the line are evenly spaced.
+  const std::regex polyline(R"re(points="([0-9.]+),[0-9.]+ ([0-9.]+),[0-9.]+ ([0-9.]+),[0-9.]+ ([0-9.]+),)re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(log_svg, m, polyline)) << log_svg;
+  const double step = std::stod(m[2]) - std::stod(m[1]);
+  EXPECT_NEAR(std::stod(m[3]) - std::stod(m[2]), step, 0.2);
+  EXPECT_NEAR(std::stod(m[4]) - std::stod(m[3]), step, 0.2);
+
+  chart.x_log = false;
+  chart.scatter = true;
+  const std::string dots = line_chart_svg(chart, 450, 280);
+  EXPECT_EQ(dots.find("polyline"), std::string::npos) << "no line through sampled points";
+  EXPECT_EQ(dots.find("class=\"band\""), std::string::npos);
+  EXPECT_NE(dots.find("data-marks=\"4\""), std::string::npos) << dots;
+}
+
 TEST(ReportModel, UndefinedIsNotAvailableNeverNaN) {
   const RunView view = run_view(hand_made_results());
   // No reviews: the rating chart is left out with a note, not drawn empty.

@@ -5,6 +5,7 @@
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "journeysim/graph.hpp"
 
 using journeysim::cli_testing::CliResult;
 using journeysim::cli_testing::contains;
@@ -132,6 +134,9 @@ TEST(ReportBrowser, RunCompareAndSweepRenderWithEveryChart) {
   const auto run_ids = check_in_browser(dir / "run.html", dir);
   for (const char* id : {"sankey", "stages", "series-aware", "series-purchases", "series-advocates", "series-rating"})
     EXPECT_EQ(run_ids.count(id), 1u) << "no chart " << id;
+  // The touchpoint map where Graphviz is (tools/setup.sh installs it), else a note.
+  if (!journeysim::find_dot_program().empty()) EXPECT_EQ(run_ids.count("touchpoint-map"), 1u) << "no touchpoint map";
+  else EXPECT_TRUE(contains(read_text(dir / "run.html"), "Touchpoint map: not drawn"));
 
   // A comparison of two strategies: delta bars and the arms side by side.
   must_run({"compare", tiny, "-s", "better_site", "-s", "worse_site", "-r", "3", "--quiet", "--out", dir / "cmp.h5"});
@@ -157,6 +162,36 @@ TEST(ReportBrowser, RunCompareAndSweepRenderWithEveryChart) {
   const auto sweep_ids = check_in_browser(dir / "sweeps.html", dir);
   for (const char* id : {"curve-conversion_rate", "curve-revenue", "heat-conversion_rate", "heat-revenue"})
     EXPECT_EQ(sweep_ids.count(id), 1u) << "no chart " << id;
+}
+
+TEST(ReportBrowser, TheTouchpointMapShowsTheLoopsAndTheFlows) {
+  if (chromium().empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium; tools/setup.sh does)";
+  if (journeysim::find_dot_program().empty())
+    GTEST_SKIP() << "Graphviz's dot is not installed (apt-get install graphviz; tools/setup.sh does)";
+  const TempDir dir;
+  must_run({"run", scenario_path("ecosystem.yaml"), "-r", "2", "--market-size", "20000", "--quiet", "--out", dir / "run.h5"});
+  must_run({"report", dir / "run.h5", "-o", dir / "map.html"});
+  const std::string dom = dump_dom(dir / "map.html", dir);
+  ASSERT_FALSE(dom.empty()) << "chromium did not render the page";
+  const std::size_t start = dom.find("data-chart=\"touchpoint-map\"");
+  ASSERT_NE(start, std::string::npos) << "no map in the rendered page";
+  const std::string map = dom.substr(start, dom.find("</svg>", start) - start);
+  // Every touchpoint, both loop nodes and the word-of-mouth entry are drawn…
+  for (const char* node : {"social_ad", "search", "friend_referral", "website", "reviews", "checkout", "support",
+                           "loyalty_email", "public rating", "active advocates", "word of mouth", "drop-off"})
+    EXPECT_TRUE(contains(map, std::string(">") + node + "<")) << "no node " << node;
+  // …the influences point into the rating and into word of mouth, dashed…
+  EXPECT_TRUE(contains(map, "advocates / market")) << "nothing points into word of mouth";
+  EXPECT_TRUE(contains(map, "e=2 on reviews")) << "the rating's influence on reviews → checkout";
+  EXPECT_TRUE(contains(map, "stroke-dasharray"));
+  // …and the run's flows label the edges, the busiest drawn widest.
+  EXPECT_TRUE(contains(map, "traversals"));
+  EXPECT_TRUE(contains(map, "stroke-width=\"12\""));
+  const auto charts = charts_in(dom);
+  const auto it = std::find_if(charts.begin(), charts.end(), [](const Chart& c) { return c.id == "touchpoint-map"; });
+  ASSERT_NE(it, charts.end());
+  EXPECT_GE(it->marks, 12 + 20) << "nodes and edges counted";
+  EXPECT_EQ(it->mark_elements, it->marks) << "the browser's DOM lost marks";
 }
 
 }  // namespace

@@ -80,6 +80,10 @@ struct StageBar {
   Interval visits;
   std::string customers_label;  // "aware", "purchasers", "advocates" or ""
   Interval customers;
+  // Moves into the stage's touchpoints from an entry or an earlier stage:
+  // how many times customers arrived at the stage going forward (a customer
+  // who comes back after a loop arrives again), for every stage.
+  Interval arrivals;
 };
 std::vector<StageBar> stage_bars(const Results& results, const std::vector<std::string>& stages);
 
@@ -97,6 +101,8 @@ struct LineChart {
   std::vector<Line> lines;
   bool y_from_zero = true;  // counts start at 0; a rating or NPS need not
   bool points = false;      // mark every point (sparse x, e.g. a sweep)
+  bool x_log = false;       // a log x axis (a sweep's log: grid); ignored unless every x > 0
+  bool scatter = false;     // dots only, no line or band (a sampled sweep: x is not an order)
 };
 
 // Arm − baseline for one metric, each arm a bar with its CI whisker.
@@ -152,6 +158,22 @@ std::string format_kpi(double value, const std::string& unit);
 std::string format_ci(const Interval& value, const std::string& unit);
 // The axis text of a unit: "%", "money", "days", "NPS", "count".
 std::string unit_text(const std::string& unit);
+
+// ---- the touchpoint map (Graphviz) ------------------------------------------
+
+// The scenario a run file keeps, laid out by Graphviz (graph_to_dot with the
+// run's flows as edge widths, then dot_to_svg), as an inline <svg> with
+// data-chart="touchpoint-map"; "" when it cannot be drawn (no scenario text,
+// Graphviz missing or failing), and `note` then says why. Never throws for
+// those: a report without Graphviz still has every other chart.
+std::string touchpoint_map_svg(const Results& results, const std::string& source, std::string& note);
+// The same for a scenario's text alone (a sweep's), without flows.
+std::string touchpoint_map_svg(const std::string& scenario_text, const std::string& scenario_name,
+                               std::string& note);
+// Graphviz's SVG output made fit to sit inline in a page: from <svg> to
+// </svg>, comments dropped, every id prefixed with `id_prefix` (several maps
+// per page), nodes and edges classed "mark" and counted in data-marks.
+std::string inline_graphviz_svg(const std::string& graphviz_svg, const std::string& id_prefix);
 
 // ---- the SVG writers (inline <svg> elements) -------------------------------
 

@@ -86,6 +86,32 @@ void draw_y_axis(Svg& svg, const Axis& axis, double left, double right, double t
   svg.line(left, top, left, bottom, {{"stroke", "#444"}});
 }
 
+// A log axis over [lo, hi] (both > 0), in log10 units: ticks at the powers
+// of ten inside it, with 2 and 5 between them while there are few decades.
+Axis make_log_axis(double lo, double hi) {
+  Axis axis;
+  axis.lo = std::log10(lo);
+  axis.hi = hi > lo ? std::log10(hi) : axis.lo + 1;
+  const double decades = axis.hi - axis.lo;
+  const std::vector<double> steps = decades < 2.5 ? std::vector<double>{1, 2, 5} : std::vector<double>{1};
+  for (int k = static_cast<int>(std::floor(axis.lo)) - 1; k <= static_cast<int>(std::ceil(axis.hi)); ++k)
+    for (double m : steps) {
+      const double t = std::log10(m) + k;
+      if (t >= axis.lo - 1e-9 && t <= axis.hi + 1e-9) axis.ticks.push_back(t);
+    }
+  if (axis.ticks.size() < 2) axis.ticks = {axis.lo, axis.hi};  // less than a decade between 2s and 5s: the ends
+  return axis;
+}
+
+void draw_log_x_axis(Svg& svg, const Axis& axis, double left, double right, double bottom) {
+  svg.line(left, bottom, right, bottom, {{"stroke", "#444"}});
+  for (double t : axis.ticks) {
+    const double x = map(t, axis, left, right);
+    svg.line(x, bottom, x, bottom + 4, {{"stroke", "#444"}});
+    svg.text(x, bottom + 16, fmt::format("{:.3g}", std::pow(10.0, t)), {{"class", "tick"}, {"text-anchor", "middle"}});
+  }
+}
+
 void draw_x_axis(Svg& svg, const Axis& axis, double left, double right, double bottom) {
   svg.line(left, bottom, right, bottom, {{"stroke", "#444"}});
   for (double t : axis.ticks) {
@@ -112,13 +138,18 @@ std::string line_chart_svg(const LineChart& chart, double width, double height) 
   // A count cannot go below 0, even where its CI band would.
   const auto floor_of = [&](double v) { return chart.y_from_zero ? std::max(v, 0.0) : v; };
   if (chart.y_from_zero && std::isfinite(y_lo)) y_lo = 0.0;
-  const Axis x_axis = make_axis(x_lo, x_hi, false, 8);
+  // A log axis only where every x is positive (a log: grid always is).
+  const bool x_log = chart.x_log && std::isfinite(x_lo) && x_lo > 0;
+  // Fewer ticks on a narrow chart, so "0.0005" and "0.001" do not collide.
+  const int x_ticks = width < 500 ? 5 : 8;
+  const Axis x_axis = x_log ? make_log_axis(x_lo, x_hi) : make_axis(x_lo, x_hi, false, x_ticks);
   const Axis y_axis = make_axis(y_lo, y_hi, true, 5);
   const double left = kLeft, right = width - kRight, top = kTop, bottom = height - kBottom;
 
   Svg svg(width, height, chart.title, chart.id);
   draw_y_axis(svg, y_axis, left, right, top, bottom);
-  draw_x_axis(svg, x_axis, left, right, bottom);
+  if (x_log) draw_log_x_axis(svg, x_axis, left, right, bottom);
+  else draw_x_axis(svg, x_axis, left, right, bottom);
   svg.text((left + right) / 2, height - 8, chart.x_label, {{"class", "axis-title"}, {"text-anchor", "middle"}});
   svg.text(14, (top + bottom) / 2, chart.y_label,
            {{"class", "axis-title"}, {"text-anchor", "middle"},
@@ -128,7 +159,7 @@ std::string line_chart_svg(const LineChart& chart, double width, double height) 
     const Line& line = chart.lines[l];
     const char* colour = palette(l);
     const std::size_t n = std::min(line.x.size(), line.y.size());
-    const auto px = [&](std::size_t i) { return map(line.x[i], x_axis, left, right); };
+    const auto px = [&](std::size_t i) { return map(x_log ? std::log10(line.x[i]) : line.x[i], x_axis, left, right); };
     const auto py = [&](double v) { return map(v, y_axis, bottom, top); };
     // Bands and lines run over stretches of defined values; NaN breaks them.
     for (std::size_t i = 0; i < n;) {
@@ -141,7 +172,7 @@ std::string line_chart_svg(const LineChart& chart, double width, double height) 
       std::vector<std::pair<double, double>> points;
       for (std::size_t k = i; k < j; ++k) points.emplace_back(px(k), py(line.y[k].mean));
       // The band where both bounds exist over the whole stretch.
-      bool band = true;
+      bool band = !chart.scatter;
       for (std::size_t k = i; k < j && band; ++k) band = line.y[k].low && line.y[k].high;
       if (band) {
         // Along the upper bounds, back along the lower ones.
@@ -150,6 +181,13 @@ std::string line_chart_svg(const LineChart& chart, double width, double height) 
         for (std::size_t k = j; k-- > i;) fmt::format_to(std::back_inserter(d), "L{},{}", coord(px(k)), coord(py(floor_of(*line.y[k].low))));
         d += 'Z';
         svg.path(d, {{"class", "band"}, {"fill", colour}, {"fill-opacity", "0.18"}, {"stroke", "none"}});
+      }
+      if (chart.scatter) {
+        // A sampled design: each point on its own, pale so dense clouds show their shape.
+        for (std::size_t k = i; k < j; ++k)
+          svg.circle(px(k), py(line.y[k].mean), 2.2, {{"class", "mark point"}, {"fill", colour}, {"fill-opacity", "0.45"}});
+        i = j;
+        continue;
       }
       if (points.size() == 1 || chart.points) {
         for (std::size_t k = i; k < j; ++k) {
@@ -289,42 +327,56 @@ std::string heat_map_svg(const HeatMap& map_data, double width) {
 }
 
 std::string stage_svg(const std::vector<StageBar>& bars, double width) {
-  constexpr double kLabel = 120, kRow = 40, kTop = 10, kRight = 200;
+  constexpr double kLabel = 120, kRow = 44, kTop = 10, kRight = 230;
   const double height = kTop + kRow * static_cast<double>(bars.size()) + 24;
   double widest = 0;
   for (const StageBar& bar : bars)
     if (std::isfinite(bar.visits.mean)) widest = std::max(widest, bar.visits.mean);
   const double area = width - kLabel - kRight, centre = kLabel + area / 2;
+  const auto bar_width = [&](double value) {
+    return widest > 0 && std::isfinite(value) ? std::max(area * value / widest, 2.0) : 2.0;
+  };
 
-  Svg svg(width, height, "Stages: visits to each stage's touchpoints, centred (a funnel or an hourglass)", "stages");
+  Svg svg(width, height,
+          "Stages: visits to each stage's touchpoints (pale) and the customers there (dark), centred: a funnel or an "
+          "hourglass",
+          "stages");
   for (std::size_t s = 0; s < bars.size(); ++s) {
     const StageBar& bar = bars[s];
     const double y = kTop + kRow * static_cast<double>(s);
     svg.text(kLabel - 10, y + kRow / 2 + 4, bar.stage, {{"class", "label"}, {"text-anchor", "end"}});
-    std::string right_text;
-    if (!bar.customers_label.empty()) right_text = bar.customers_label + " " + format_kpi(bar.customers.mean, "count");
+    // The customers at the stage where the run counts them (aware,
+    // purchasers, advocates), else the arrivals from earlier stages.
+    const bool counted = !bar.customers_label.empty() && std::isfinite(bar.customers.mean);
+    const Interval& people = counted ? bar.customers : bar.arrivals;
+    const std::string people_text =
+        counted ? format_kpi(bar.customers.mean, "count") + " " + bar.customers_label
+                : format_kpi(bar.arrivals.mean, "count") + " arrivals from earlier stages";
     if (bar.touchpoints.empty()) {
       svg.text(centre, y + kRow / 2 + 4, "no touchpoints at this stage", {{"class", "na"}, {"text-anchor", "middle"}});
     } else {
-      const double w = widest > 0 && std::isfinite(bar.visits.mean) ? std::max(area * bar.visits.mean / widest, 2.0) : 2.0;
+      const double w = bar_width(bar.visits.mean);
       std::string members;
       for (const std::string& t : bar.touchpoints) members += (members.empty() ? "" : ", ") + t;
       svg.open_group({}, fmt::format("{}: {} visits ({}); touchpoints: {}", bar.stage, format_kpi(bar.visits.mean, "count"),
                                      format_ci(bar.visits, "count"), members));
-      svg.rect(centre - w / 2, y + 4, w, kRow - 8, {{"class", "mark stage"}, {"fill", kind_colour(bar.stage)}});
+      svg.rect(centre - w / 2, y + 4, w, kRow - 8,
+               {{"class", "mark stage"}, {"fill", kind_colour(bar.stage)}, {"fill-opacity", "0.45"}});
       svg.close_group();
-      const std::string visits = format_kpi(bar.visits.mean, "count") + " visits";
-      // Inside the bar when it fits, beside it otherwise.
-      const bool inside = w > 7.0 * static_cast<double>(visits.size()) + 12;
-      // White on the dark stage colours, black on the light ones (sky blue, orange).
-      const bool light = bar.stage == "awareness" || bar.stage == "retention";
-      svg.text(inside ? centre : centre + w / 2 + 6, y + kRow / 2 + 4, visits,
-               {{"class", inside ? (light ? "inside" : "inside inverse") : "label"},
-                {"text-anchor", inside ? "middle" : "start"}});
+      if (std::isfinite(people.mean) && people.mean > 0) {
+        const double inner = std::min(bar_width(people.mean), w);
+        svg.open_group({}, fmt::format("{}: {} ({})", bar.stage, people_text, format_ci(people, "count")));
+        svg.rect(centre - inner / 2, y + 12, inner, kRow - 24, {{"class", "mark customers"}, {"fill", kind_colour(bar.stage)}});
+        svg.close_group();
+      }
+      svg.text(width - kRight + 12, y + kRow / 2 + 13, format_kpi(bar.visits.mean, "count") + " visits",
+               {{"class", "tick"}});
     }
-    if (!right_text.empty()) svg.text(width - kRight + 12, y + kRow / 2 + 4, right_text, {{"class", "label customers"}});
+    // Customers first, visits under them, in a column of their own.
+    if (std::isfinite(people.mean))
+      svg.text(width - kRight + 12, y + kRow / 2 - 2, people_text, {{"class", "label customers"}});
   }
-  svg.text(width - kRight + 12, height - 6, "customers at the stage", {{"class", "tick"}});
+  svg.text(width - kRight + 12, height - 6, "dark: customers (or arrivals); pale: visits", {{"class", "tick"}});
   return svg.str();
 }
 

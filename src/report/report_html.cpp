@@ -31,6 +31,8 @@ h3 { font-size: 1.05rem; margin: 1.2em 0 0.3em; }
 .card .ci { font-size: 0.75rem; color: #555; font-variant-numeric: tabular-nums; }
 figure { margin: 12px 0; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; }
+figure.map { overflow-x: auto; }
+figure.map svg { max-width: none; }
 .side { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 18px; }
 .panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 8px 18px; }
 table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
@@ -47,6 +49,7 @@ svg .na { font-size: 12px; fill: #777; font-style: italic; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   .side, .panels { grid-template-columns: 1fr 1fr; }
+  figure.map svg { max-width: 100%; }
   h2 { break-before: auto; break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }
@@ -89,13 +92,33 @@ std::string provenance(const Results& results, const std::string& path) {
   return out + "</p>\n";
 }
 
+// The touchpoint map with its caption, or the note saying why there is none.
+std::string map_figure(const std::string& svg, const std::string& note, const std::string& heading_level,
+                       const std::string& caption) {
+  std::string out = fmt::format("<{0}>Touchpoint map</{0}>\n", heading_level);
+  if (!svg.empty()) out += "<figure class=\"map\">" + svg + "<figcaption>" + escape(caption) + "</figcaption></figure>\n";
+  if (!note.empty()) out += notes_html({note});
+  return out;
+}
+
+constexpr const char* kRunMapCaption =
+    "The scenario's touchpoints and transitions (laid out by Graphviz) with the loops that make it an ecosystem: "
+    "dashed edges are influences — purchases post reviews that move the public rating, which moves the "
+    "rating-elastic transitions; promoters become advocates whose word of mouth brings new customers in. "
+    "Edge widths and labels: traversals (mean across replications); nodes: visits.";
+
 // One run's charts; `width` narrower when runs stand side by side.
-std::string run_charts(const RunView& view, double width, const std::string& heading_level) {
+std::string run_charts(const RunView& view, double width, const std::string& heading_level,
+                       const Results& results, const std::string& path) {
   std::string out;
+  std::string map_note;
+  const std::string map = touchpoint_map_svg(results, path, map_note);
+  out += map_figure(map, map_note, heading_level, kRunMapCaption);
   out += fmt::format("<{0}>Customer flows</{0}>\n", heading_level);
   out += figure(sankey_svg(view.sankey, width),
                 "Entries (channels, word of mouth) → touchpoints, a column per stage → drop-off. Widths are traversals "
-                "(mean across replications); links back to an earlier or the same stage loop underneath, paler. Hover for counts.");
+                "(mean across replications). Loops — links back to an earlier or the same stage — run underneath, each on a lane "
+                "of its own named with its count (↺). Hover for counts.");
   if (!view.stages.empty()) {
     out += fmt::format("<{0}>Stages</{0}>\n", heading_level);
     out += figure(stage_svg(view.stages, width),
@@ -118,7 +141,7 @@ std::string run_section(const Results& results, const std::string& path) {
   out += provenance(results, path);
   out += kpi_cards(view.kpis);
   out += notes_html(view.notes);
-  out += run_charts(view, kWide, "h3");
+  out += run_charts(view, kWide, "h3", results, path);
   return out + "</section>\n";
 }
 
@@ -154,10 +177,12 @@ std::string comparison_section(const Comparison& comparison, const std::string& 
   out += "</div>\n<p class=\"meta\">Solid bars and * : the CI excludes 0 (not noise); pale bars: it does not.</p>\n";
 
   out += "<h3>Side by side</h3>\n<div class=\"side\">\n";
-  for (const RunView& run : view.runs) {
+  for (std::size_t r = 0; r < view.runs.size(); ++r) {
+    const RunView& run = view.runs[r];
+    const Results& results = r == 0 ? comparison.baseline : comparison.arms[r - 1];
     out += "<div class=\"arm\"><h3>" + escape(run.title) + "</h3>\n";
     out += notes_html(run.notes);
-    out += run_charts(run, kHalf, "h4");
+    out += run_charts(run, kHalf, "h4", results, path);
     out += "</div>\n";
   }
   out += "</div>\n";
@@ -181,6 +206,13 @@ std::string sweep_section(const SweepData& sweep, const std::string& path) {
   if (!sweep.command_line.empty()) out += "<br><code>" + escape(sweep.command_line) + "</code>";
   out += "</p>\n";
   out += notes_html(view.notes);
+  {
+    std::string map_note;
+    const std::string map = touchpoint_map_svg(sweep.scenario_text, sweep.scenario_name, map_note);
+    out += map_figure(map, map_note, "h3",
+                      "The swept scenario as written (before the points' edits), laid out by Graphviz; dashed edges "
+                      "are the feedback loops (reviews → public rating → transitions, advocates → word of mouth).");
+  }
   if (!view.heat_maps.empty()) {
     out += "<h3>Metrics over the two parameters</h3>\n<div class=\"panels\">\n";
     for (const HeatMap& map : view.heat_maps) {
@@ -192,7 +224,10 @@ std::string sweep_section(const SweepData& sweep, const std::string& path) {
     out += "<h3>Metrics against the parameter" + std::string(view.parameters.size() > 1 ? "s" : "") + "</h3>\n";
     out += "<div class=\"panels\">\n";
     for (const LineChart& chart : view.curves) {
-      out += figure(line_chart_svg(chart, kHalf, 280), chart.title + ". Shaded: 95% CI across replications.");
+      out += figure(line_chart_svg(chart, kHalf, 280),
+                    chart.title + (chart.scatter ? ". A dot per point (mean across replications)."
+                                                 : ". Shaded: 95% CI across replications.") +
+                        (chart.x_log ? " Log scale: the parameter was swept on a log: grid." : ""));
     }
     out += "</div>\n";
   }

@@ -13,6 +13,7 @@
 #include "io/text_format.hpp"
 #include "journeysim/load.hpp"
 #include "journeysim/report.hpp"
+#include "journeysim/sweep_plan.hpp"
 #include "report/report_detail.hpp"
 
 namespace journeysim::report {
@@ -59,7 +60,7 @@ std::string axis_label(const std::string& label, const std::string& unit) {
 LineChart series_chart(std::string id, std::string title, std::string y_label,
                        const std::vector<SeriesSummary>& all,
                        const std::vector<std::pair<std::string, std::string>>& names, bool from_zero) {
-  LineChart chart{std::move(id), std::move(title), "day", std::move(y_label), {}, from_zero, false};
+  LineChart chart{std::move(id), std::move(title), "day", std::move(y_label), {}, from_zero, false, false, false};
   for (const auto& [name, label] : names) {
     const auto it = std::find_if(all.begin(), all.end(), [&](const SeriesSummary& s) { return s.name == name; });
     if (it == all.end()) continue;
@@ -68,6 +69,56 @@ LineChart series_chart(std::string id, std::string title, std::string y_label,
     chart.lines.push_back(std::move(line));
   }
   return chart;
+}
+
+// Which parameters were swept on a log: grid, from the plan the file keeps.
+// A command-line plan's text has no `scenario:` (the loader requires one),
+// so one is supplied; it is not read.
+std::vector<bool> log_parameters(const SweepData& sweep) {
+  std::vector<bool> log(sweep.parameters.size(), false);
+  if (sweep.plan_text.empty()) return log;
+  Diagnostics diagnostics;
+  auto plan = load_sweep_plan_text(sweep.plan_text, "plan.yaml", diagnostics);
+  if (!plan) {
+    Diagnostics again;
+    plan = load_sweep_plan_text("scenario: scenario.yaml\n" + sweep.plan_text, "plan.yaml", again);
+  }
+  if (!plan) return log;
+  for (const SweepAxis& axis : plan->axes) {
+    const auto it = std::find(sweep.parameters.begin(), sweep.parameters.end(), axis.path);
+    if (it != sweep.parameters.end() && axis.kind == SweepAxis::Kind::log)
+      log[static_cast<std::size_t>(it - sweep.parameters.begin())] = true;
+  }
+  return log;
+}
+
+// Per replication, the traversals into `stage`'s touchpoints from an entry
+// or a touchpoint of an earlier stage.
+std::vector<double> stage_arrivals(const Results& results, const std::vector<std::string>& stages,
+                                   const std::string& stage) {
+  const auto rank = [&](const std::string& name) {
+    return static_cast<int>(std::find(stage_names().begin(), stage_names().end(), name) - stage_names().begin());
+  };
+  std::map<std::string, int> stage_of;
+  for (std::size_t t = 0; t < results.touchpoints.size() && t < stages.size(); ++t)
+    stage_of[results.touchpoints[t]] = rank(stages[t]);
+  const int target = rank(stage);
+  std::vector<std::size_t> forward;
+  for (std::size_t f = 0; f < results.flows.size(); ++f) {
+    const FlowLink& link = results.flows[f];
+    const auto to = stage_of.find(link.to);
+    if (to == stage_of.end() || to->second != target) continue;
+    const auto from = stage_of.find(link.from);
+    if (link.entry || (from != stage_of.end() && from->second < target)) forward.push_back(f);
+  }
+  std::vector<double> arrivals;
+  for (const RunResult& run : results.runs) {
+    double sum = 0.0;
+    for (std::size_t f : forward)
+      sum += f < run.flow_traversals.size() ? static_cast<double>(run.flow_traversals[f]) : 0.0;
+    arrivals.push_back(sum);
+  }
+  return arrivals;
 }
 
 bool has_defined_value(const LineChart& chart) {
@@ -125,7 +176,7 @@ std::vector<StageBar> stage_bars(const Results& results, const std::vector<std::
     return summarize_metric(*definition, metric_values(results, *definition));
   };
   for (const std::string& stage : stage_names()) {
-    StageBar bar{stage, {}, {}, "", {kNaN, {}, {}}};
+    StageBar bar{stage, {}, {}, "", {kNaN, {}, {}}, {kNaN, {}, {}}};
     std::vector<std::size_t> members;
     for (std::size_t t = 0; t < results.touchpoints.size() && t < stages.size(); ++t) {
       if (stages[t] == stage) {
@@ -141,6 +192,8 @@ std::vector<StageBar> stage_bars(const Results& results, const std::vector<std::
     }
     bar.visits = confidence_interval(visits);
     if (bar.visits.low) bar.visits.low = std::max(0.0, *bar.visits.low);
+    bar.arrivals = confidence_interval(stage_arrivals(results, stages, stage));
+    if (bar.arrivals.low) bar.arrivals.low = std::max(0.0, *bar.arrivals.low);
     if (stage == "awareness") bar.customers_label = "aware";
     if (stage == "purchase") bar.customers_label = "purchasers";
     if (stage == "advocacy") bar.customers_label = "advocates";
@@ -249,6 +302,7 @@ SweepView sweep_view(const SweepData& sweep) {
     return value;
   };
   const bool done_known = sweep.done.size() == sweep.points;
+  const std::vector<bool> log_axis = log_parameters(sweep);
   const auto finished = [&](std::size_t point) { return !done_known || sweep.done[point] != 0; };
 
   // Two parameters on a full grid (every pair once) make heat maps.
@@ -307,13 +361,19 @@ SweepView sweep_view(const SweepData& sweep) {
         line.y.push_back(summary_of(m, i, factor));
       }
       const bool one = n_params == 1;
+      // With several parameters and no grid slice, neighbours in one
+      // parameter differ in the others too: a line through them would zigzag.
+      const bool scatter = n_params > 1;
       LineChart chart{"curve-" + key + (one ? "" : "-" + std::to_string(p)),
                       label + " against " + sweep.parameters[p],
-                      sweep.parameters[p] + " (the scenario's unit)",
-                      axis_label(label, unit),
+                      sweep.parameters[p] + (log_axis[p] ? " (log scale)" : " (the scenario's unit)"),
+                      // A long name would run off the rotated axis; the legend names it anyway.
+                      axis_label(label, unit).size() > 36 ? unit_text(unit) : axis_label(label, unit),
                       {std::move(line)},
                       unit == "count" || unit == "money" || unit == "%",
-                      order.size() <= 60};
+                      order.size() <= 60,
+                      log_axis[p],
+                      scatter};
       view.curves.push_back(std::move(chart));
     }
   }

@@ -207,13 +207,17 @@ std::string sankey_svg(const SankeyModel& model, double width) {
     y_in[k] = y[link.to] + in_cursor[link.to] + w / 2;
     in_cursor[link.to] += w;
   }
-  double lanes = bottom + 16;
+  // Each loop gets a lane of its own below the nodes, tall enough for the
+  // label that names it: a loop is the ecosystem's story, not clutter.
+  constexpr double kLoopLabel = 15, kLoopMinWidth = 2.5;
+  double lanes = bottom + 22;
   std::vector<double> lane(model.links.size(), 0.0);
   for (std::size_t k = 0; k < model.links.size(); ++k) {
     if (!back(model.links[k])) continue;
-    const double w = model.links[k].value * scale;
+    const double w = std::max(model.links[k].value * scale, kLoopMinWidth);
+    lanes += kLoopLabel;
     lane[k] = lanes + w / 2;
-    lanes += w + 4;
+    lanes += w + 6;
   }
   const double height = lanes + 24;
 
@@ -226,7 +230,7 @@ std::string sankey_svg(const SankeyModel& model, double width) {
       if (back(model.links[k]) == (pass == 0)) drawing.push_back(k);
   for (std::size_t k : drawing) {
     const SankeyLink& link = model.links[k];
-    const double w = std::max(link.value * scale, 0.5);
+    const double w = std::max(link.value * scale, back(link) ? kLoopMinWidth : 0.5);
     const double x0 = x[link.from] + kNodeWidth, x1 = x[link.to];
     std::string d;
     if (!back(link)) {
@@ -246,10 +250,16 @@ std::string sankey_svg(const SankeyModel& model, double width) {
                  {"fill", "none"},
                  // An entry's ribbon takes the colour of where it leads.
                  {"stroke", kind_colour(from.kind == "entry" ? to.kind : from.kind)},
-                 {"stroke-opacity", back(link) ? "0.28" : "0.45"},
+                 {"stroke-opacity", back(link) ? "0.4" : "0.45"},
                  {"stroke-width", coord(w)},
                  {"data-value", fmt::format("{:.6g}", link.value)}});
     svg.close_group();
+    if (back(link)) {
+      // Named on its lane, where it runs back: "↺ website → social_ad 1,234".
+      svg.text(std::min(x0, x1) + 4, lane[k] - w / 2 - 3,
+               fmt::format("\u21ba {} \u2192 {}: {}", from.label, to.label, io_detail::format_count(link.value)),
+               {{"class", "tick loop-label"}});
+    }
   }
   for (std::size_t i = 0; i < n; ++i) {
     const SankeyNode& node = model.nodes[i];
