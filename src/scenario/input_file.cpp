@@ -34,9 +34,7 @@ std::string kind_problem(mode_t mode) {
 int open_regular(const std::string& path, std::string& problem, struct stat& info) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
-    problem = std::strerror(errno);
-    if (errno == ENOENT) problem += "; check the path";
-    else if (errno == EACCES) problem += "; check its permissions";
+    problem = std::string(std::strerror(errno)) + "; check the path and its permissions";
     return -1;
   }
   if (::fstat(fd, &info) != 0) {
