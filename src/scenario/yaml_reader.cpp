@@ -133,7 +133,8 @@ MapView YamlReader::map(const YAML::Node& node, const std::string& what, const s
     return view;
   }
   view.is_map = true;
-  std::map<std::string, SourceLocation> seen;
+  std::unordered_map<std::string, int> seen;  // key -> the line it was first given at
+  seen.reserve(node.size());
   for (auto it = node.begin(); it != node.end(); ++it) {
     Entry entry{"", it->first, it->second};
     if (!it->first.IsScalar()) {
@@ -142,12 +143,11 @@ MapView YamlReader::map(const YAML::Node& node, const std::string& what, const s
     }
     entry.key = it->first.Scalar();
     const SourceLocation at = where_key(entry);
-    if (auto first = seen.find(entry.key); first != seen.end()) {
+    if (const auto [first, added] = seen.try_emplace(entry.key, at.line); !added) {
       error(at, "duplicate key '" + entry.key + "' in " + what + " (first given at line " +
-                    std::to_string(first->second.line) + "); keep only one of them");
+                    std::to_string(first->second) + "); keep only one of them");
       continue;
     }
-    seen.emplace(entry.key, at);
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), entry.key) == allowed.end()) {
       const std::string match = closest_match(entry.key, allowed);
       if (!match.empty())
