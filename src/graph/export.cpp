@@ -22,6 +22,13 @@ constexpr double dropoff_shown_above = 1e-12;
 // Four significant digits keep 0.65 from printing as 0.6499999999999999.
 std::string format_probability(double value) { return fmt::format("{:.4g}", value); }
 
+// Graphviz's dot takes tens of seconds on a hundred touchpoints with a
+// drop-off edge each and a label on every edge (labels become extra nodes to
+// place). Above this many touchpoints the picture is compact: drop-off shares
+// move into the node labels, probabilities into edge tooltips, and dot's
+// crossing minimisation runs fewer passes. Smaller graphs are drawn in full.
+constexpr size_t kCompactAbove = 40;
+
 // The feedback loops' colours (Okabe–Ito, as the report), each loop its own,
 // so the two loops can be told apart from each other and from the journey.
 constexpr const char* kRatingColour = "#CC79A7";     // reviews → public rating → transitions
@@ -105,6 +112,11 @@ class DotBuilder {
                                    fmt::format("cost {:.2f}", vertex.cost)};
     std::string attributes;
     if (tp.refund_amount) lines.push_back(fmt::format("refund {:.2f}", *tp.refund_amount));
+    if (compact() && vertex.dropoff > dropoff_shown_above) {
+      std::vector<std::string> dropoff{"drop-off " + format_probability(vertex.dropoff)};
+      flow_style(vertex.name, "drop-off", dropoff);
+      lines.push_back(dropoff.size() > 1 ? dropoff[0] + ": " + dropoff[1] : dropoff[0]);
+    }
     if (flows_ != nullptr) {
       const auto visits = flows_->visits.find(vertex.name);
       lines.push_back(io_detail::format_count(visits == flows_->visits.end() ? 0.0 : visits->second) + " visits");
@@ -133,14 +145,14 @@ class DotBuilder {
     std::vector<std::string> lines{label};
     style += flow_style(graph[boost::source(edge, graph)].name, graph[boost::target(edge, graph)].name, lines);
     boost::add_edge(boost::source(edge, graph), boost::target(edge, graph),
-                    DotEdge{fmt::format("[label={}{}]", dot_label(lines), style)}, dot_);
+                    DotEdge{fmt::format("[{}={}{}]", compact() ? "tooltip" : "label", dot_label(lines), style)}, dot_);
   }
 
   void add_dropoffs(const TouchpointGraph& graph) {
     std::vector<size_t> leaking;
     for (size_t i = 0; i < scenario_.touchpoints.size(); ++i)
       if (graph[i].dropoff > dropoff_shown_above) leaking.push_back(i);
-    if (leaking.empty()) return;
+    if (leaking.empty() || compact()) return;  // compact: in the node labels instead
     add_dropoff_vertex();
     for (size_t i : leaking) {
       std::vector<std::string> lines{format_probability(graph[i].dropoff)};
@@ -288,9 +300,10 @@ class DotBuilder {
       std::string colour, sample, meaning;
     };
     const std::string solid = "\u2500\u2500\u2500\u25b6", dashed = "\u254c\u254c\u254c\u25b6";
-    std::vector<Row> rows{{"#000000", solid, "transition: probability"},
-                          {kEntryColour, solid, "entry: how customers arrive"},
-                          {"#7f7f7f", dashed, "drop-off: the rest of a row"}};
+    std::vector<Row> rows{{"#000000", solid, compact() ? "transition (probability in its tooltip)" : "transition: probability"},
+                          {kEntryColour, solid, "entry: how customers arrive"}};
+    if (compact()) rows.push_back({"#7f7f7f", "", "drop-off: the rest of a row, in each touchpoint's label"});
+    else rows.push_back({"#7f7f7f", dashed, "drop-off: the rest of a row"});
     if (has_rating_loop_) {
       rows.push_back({kElasticColour, solid, "moves with the public rating (e: elasticity)"});
       rows.push_back({kRatingColour, dashed, "influence: reviews \u2192 public rating \u2192 transitions"});
@@ -301,9 +314,9 @@ class DotBuilder {
       rows.push_back({"#000000", "\u2501\u2501\u2501\u25b6",
                       "width: traversals" + (flows_->source.empty() ? std::string() : " in " + html_text(flows_->source))});
     std::string table = "<table border=\"0\" cellborder=\"0\" cellspacing=\"1\" cellpadding=\"1\">";
-    for (const Row& row : rows)
+    for (const Row& row : rows)  // Graphviz rejects an empty <font>
       table += fmt::format("<tr><td align=\"left\"><font color=\"{}\">{}</font></td><td align=\"left\">{}</td></tr>",
-                           row.colour, row.sample, row.meaning);
+                           row.colour, row.sample.empty() ? "\u00a0" : row.sample, row.meaning);
     table += "</table>";
     legend_ = fmt::format(
         "subgraph cluster_legend {{\nlabel=\"legend\"; fontname=\"Helvetica\"; fontsize=10; style=rounded; "
@@ -325,6 +338,7 @@ class DotBuilder {
     // Ranks make the picture read left to right: entries first, drop-off last.
     auto write_graph = [this](std::ostream& out) {
       out << "rankdir=LR;\nnode [fontname=\"Helvetica\"];\nedge [fontname=\"Helvetica\"];\n";
+      if (compact()) out << "mclimit=0.2;\n";
       if (!entry_vertices_.empty()) {
         out << "{ rank=source;";
         for (size_t v : entry_vertices_) out << ' ' << boost::escape_dot_string(dot_[v].id) << ';';
@@ -339,6 +353,8 @@ class DotBuilder {
                           boost::get(&DotVertex::id, dot_));
     return out.str();
   }
+
+  bool compact() const { return scenario_.touchpoints.size() > kCompactAbove; }
 
   static constexpr size_t no_vertex = static_cast<size_t>(-1);
   const Scenario& scenario_;
