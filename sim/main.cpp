@@ -49,14 +49,15 @@ int main(int argc, char** argv) {
     cli::print_diagnostics(error.diagnostics, false);
     return cli::exit_bad_input;
   } catch (const journeysim::InternalError& error) {
-    std::cerr << "journeysim: internal error: " << error.what()
+    // Messages can hold names from files and paths: escaped, like diagnostics.
+    std::cerr << "journeysim: internal error: " << journeysim::escape_for_terminal(error.what())
               << "\nThis is a bug in journeysim, not in your input; please report it with the command line.\n";
     return cli::exit_failure;
   } catch (const std::invalid_argument& error) {  // InputError and the library's argument checks
-    std::cerr << "journeysim: " << error.what() << '\n';
+    std::cerr << "journeysim: " << journeysim::escape_for_terminal(error.what()) << '\n';
     return cli::exit_bad_input;
   } catch (const std::exception& error) {
-    std::cerr << "journeysim: error: " << error.what() << '\n';
+    std::cerr << "journeysim: error: " << journeysim::escape_for_terminal(error.what()) << '\n';
     return cli::exit_failure;
   }
   return cli::exit_ok;

@@ -316,6 +316,19 @@ TEST(BadScenarioMade, AnEndlessCsvLineIsRefusedWithBoundedMemory) {
   EXPECT_TRUE(has_error_at(r, path, "2:1", "longer than 16 MB")) << r;
 }
 
+TEST(BadScenarioMade, ControlCharactersInPathsAreEscapedInEveryMessage) {
+  const TempDir dir;
+  const std::string evil = dir / "a\x1b[2Jb\nother.csv:1:1: error: forged\r.yaml";
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"validate", evil}, {"fit", evil, "-o", dir / "fitted.yaml"},
+        {"report", evil, "-o", dir / "report.html"}}) {
+    const BoundedResult r = run_bounded(args);
+    expect_clean_refusal(r);  // no raw ESC, CR or newline inside a line
+    EXPECT_TRUE(contains(r.err, "a\\x1b[2Jb\\nother.csv:1:1: error: forged\\r.yaml")) << r;
+    EXPECT_EQ(journeysim::cli_testing::lines_of(r.err).size(), 1u) << r;
+  }
+}
+
 TEST(BadScenarioMade, MarketSizeZeroPrintsASaneRange) {
   const TempDir dir;
   const std::string base = dir.write("base.yaml", kBase);
