@@ -362,7 +362,7 @@ TEST(CliUsage, BadCommandLinesExitTwo) {
       {"run", funnel, "--replications", "0"},          // out of range
       {"run", funnel, "--market-size", "0"},
       {"run", funnel, "--market-size", "lots"},
-      {"graph", funnel, "--format", "svg"},            // not one of dot, json
+      {"graph", funnel, "--format", "png"},            // not one of dot, svg, json
       {"run", funnel, funnel},                         // two files
   };
   for (const auto& args : cases) {
