@@ -11,6 +11,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "journeysim/cluster.hpp"
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/ensemble.hpp"
 #include "journeysim/scenario.hpp"
@@ -50,7 +51,16 @@ const std::string& command_line();
 // when the run has finished) and git_commit = the commit of this build.
 void stamp(journeysim::Results& results);
 
+// The process's MPI session (main owns it): distributed when started as one
+// of several processes. Only rank 0 reports diagnostics; the others run silent.
+void set_cluster_session(journeysim::cluster::Session* session);
+// " (rank 3)" on ranks other than 0, for their messages; empty on rank 0.
+inline std::string rank_suffix(int rank) { return rank == 0 ? "" : " (rank " + std::to_string(rank) + ")"; }
+journeysim::cluster::Session& cluster_session();
+
 // Diagnostics on stderr in file order, each once; warnings unless quiet.
+// Nothing on ranks other than 0 of a distributed run (rank 0 says it).
+
 void print_diagnostics(const journeysim::Diagnostics& diagnostics, bool quiet);
 
 // Loads a scenario, adds --strategies files, applies strategies then edits,

@@ -60,7 +60,23 @@ void stamp(journeysim::Results& results) {
   results.git_commit = journeysim::build_git_commit();
 }
 
+namespace {
+journeysim::cluster::Session* the_session = nullptr;
+int the_rank = 0;  // kept when the session ends, for the messages printed after
+}  // namespace
+
+void set_cluster_session(journeysim::cluster::Session* session) {
+  the_session = session;
+  if (session != nullptr) the_rank = session->rank();
+}
+
+journeysim::cluster::Session& cluster_session() {
+  if (the_session == nullptr) throw journeysim::InternalError("no cluster session: main sets it before any command");
+  return *the_session;
+}
+
 void print_diagnostics(const Diagnostics& diagnostics, bool quiet) {
+  if (the_rank != 0) return;
   // In file order, so a long list reads top to bottom alongside the file; once
   // each (a strategy reloads the file, which repeats its warnings).
   std::vector<journeysim::Diagnostic> sorted = diagnostics.all();

@@ -1,7 +1,11 @@
 // journeysim: the command-line program. Each subcommand is a Command (command.hpp).
 #include <iostream>
+#include <optional>
+
+#include <fmt/format.h>
 
 #include "command.hpp"
+#include "journeysim/cluster.hpp"
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/runtime.hpp"
@@ -37,28 +41,49 @@ int main(int argc, char** argv) {
     return code == 0 ? cli::finish_output(cli::exit_ok) : cli::exit_bad_input;  // --help, --version: printed?
   }
 
+  // MPI, when started as one of several processes. An error while points
+  // are running on other ranks ends them all (MPI_Abort), once it is said:
+  // they may be waiting for this one.
+  std::optional<journeysim::cluster::Session> session;
+  int rank = 0;
+  const auto end_with = [&session](int code) {
+    if (session && session->work_in_flight()) session->abort(code);
+    return code;
+  };
   try {
+    session.emplace();
+    cli::set_cluster_session(&*session);
+    rank = session->rank();
+    if (session->distributed() && !app.got_subcommand("sweep")) {
+      if (rank != 0) return cli::exit_bad_input;  // rank 0 says why
+      throw journeysim::InputError(fmt::format(
+          "started as {} processes: only `sweep` runs distributed so far; run `{}` as one process",
+          session->size(), app.get_subcommands().front()->get_name()));
+    }
     for (const auto& command : commands)
       if (command->selected()) return cli::finish_output(command->run());
   } catch (const journeysim::Interrupted& error) {
-    // The progress bar cleared its line as the stack unwound; say what stopped.
+    // The progress bar cleared its line as the stack unwound; say what stopped (rank 0 for all).
     std::cout.flush();
-    std::cerr << "journeysim: " << error.what() << '\n';
-    return journeysim::runtime::exit_code_for(error.signal());
+    if (rank == 0) std::cerr << "journeysim: " << error.what() << '\n';
+    return end_with(journeysim::runtime::exit_code_for(error.signal()));
   } catch (const journeysim::ScenarioError& error) {
     cli::print_diagnostics(error.diagnostics, false);
-    return cli::exit_bad_input;
+    return end_with(cli::exit_bad_input);
   } catch (const journeysim::InternalError& error) {
     // Messages can hold names from files and paths: escaped, like diagnostics.
-    std::cerr << "journeysim: internal error: " << journeysim::escape_for_terminal(error.what())
+    std::cerr << "journeysim" << cli::rank_suffix(rank)
+              << ": internal error: " << journeysim::escape_for_terminal(error.what())
               << "\nThis is a bug in journeysim, not in your input; please report it with the command line.\n";
-    return cli::exit_failure;
+    return end_with(cli::exit_failure);
   } catch (const std::invalid_argument& error) {  // InputError and the library's argument checks
-    std::cerr << "journeysim: " << journeysim::escape_for_terminal(error.what()) << '\n';
-    return cli::exit_bad_input;
+    std::cerr << "journeysim" << cli::rank_suffix(rank) << ": " << journeysim::escape_for_terminal(error.what())
+              << '\n';
+    return end_with(cli::exit_bad_input);
   } catch (const std::exception& error) {
-    std::cerr << "journeysim: error: " << journeysim::escape_for_terminal(error.what()) << '\n';
-    return cli::exit_failure;
+    std::cerr << "journeysim" << cli::rank_suffix(rank) << ": error: " << journeysim::escape_for_terminal(error.what())
+              << '\n';
+    return end_with(cli::exit_failure);
   }
   return cli::exit_ok;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,7 +75,7 @@ class SweepCommand : public Command {
                             "PATH=SPEC, a parameter and its values (see above); repeat for more");
     subcommand_->add_flag("--zip", zip_, "Take the i-th value of every --param together instead of all combinations");
     subcommand_->add_option("--samples", samples_, "Points to draw from uniform:LO:HI parameters")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(std::size_t{1}, journeysim::max_sweep_points));  // whole numbers, not 300-digit doubles
     subcommand_->add_option("--method", method_, "How --samples are drawn: random (default), latin or sobol")
         ->check(CLI::IsMember({"random", "latin", "sobol"}));
     subcommand_->add_option("--strategy,-s", source_.strategies,
@@ -114,8 +115,19 @@ class SweepCommand : public Command {
     job.snapshot_seconds = snapshot_seconds_;
     job.command_line = command_line();
 
-    options_.warn_about_threads();
-    journeysim::Engine engine(options_.threads);
+    journeysim::cluster::Session& session = cluster_session();
+    std::unique_ptr<journeysim::PointExchange> exchange;
+    unsigned threads = options_.threads;
+    if (session.distributed()) {
+      exchange = session.point_exchange();
+      if (threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
+    }
+    if (session.rank() == 0) options_.warn_about_threads();
+    journeysim::Engine engine(threads);
+    if (exchange && !exchange->coordinator()) {
+      journeysim::serve_sweep(job, engine, *exchange);
+      return exit_ok;
+    }
     Bar bar(!options_.quiet && stderr_is_terminal());
     job.point_progress = [&bar](std::size_t, double fraction) { bar.within(fraction); };
     journeysim::Diagnostics diagnostics;
@@ -126,7 +138,7 @@ class SweepCommand : public Command {
         finished = done;
         total = points;
         bar.points(done, points);
-      });
+      }, exchange.get());
     } catch (const journeysim::Interrupted& stop) {
       // Every finished point is in the journal (or the snapshot): --resume runs only the rest.
       bar.finish();
@@ -252,9 +264,14 @@ class SweepCommand : public Command {
   }
 
   void print_summary(const journeysim::SweepOutcome& outcome) const {
-    std::cout << fmt::format("Swept {} {} in {:.2f} s: {} run now", outcome.points,
-                             outcome.points == 1 ? "point" : "points", outcome.wall_seconds, outcome.ran);
-    if (outcome.ran > 0)
+    std::cout << fmt::format("Swept {} {} in {:.2f} s", outcome.points, outcome.points == 1 ? "point" : "points",
+                             outcome.wall_seconds);
+    std::cout << fmt::format(": {} run now", outcome.ran);
+    if (outcome.processes > 1)
+      std::cout << fmt::format(" on {} processes, {} of them by rank 0,", outcome.processes, outcome.ran_here);
+    if (outcome.ran > 0 && outcome.processes > 1)
+      std::cout << fmt::format(" ({:.3g} s of wall each)", outcome.wall_seconds / static_cast<double>(outcome.ran));
+    else if (outcome.ran > 0)
       std::cout << fmt::format(" ({:.3g} s each, of which {:.3g} s simulating)",
                                outcome.wall_seconds / static_cast<double>(outcome.ran),
                                outcome.simulation_seconds / static_cast<double>(outcome.ran));

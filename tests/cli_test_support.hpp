@@ -123,15 +123,14 @@ inline std::ostream& operator<<(std::ostream& os, const CliResult& r) {
 // Runs `journeysim ARGS...` with stdin from /dev/null and stdout / stderr
 // captured to files (stdout to `stdout_file` instead when given, e.g.
 // /dev/full). A run longer than `timeout` is killed and reported.
-inline CliResult run_cli(const std::vector<std::string>& args, const std::string& stdout_file = "",
-                         std::chrono::seconds timeout = std::chrono::seconds(120)) {
+// run_program: any program (found on PATH), e.g. mpirun … journeysim ….
+inline CliResult run_program(std::vector<std::string> argv_strings, const std::string& stdout_file = "",
+                             std::chrono::seconds timeout = std::chrono::seconds(120)) {
   CliResult result;
   const TempDir capture;
   const std::string out_path = stdout_file.empty() ? capture / "stdout" : stdout_file;
   const std::string err_path = capture / "stderr";
 
-  std::vector<std::string> argv_strings{JOURNEYSIM_BINARY};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& arg : argv_strings) {
     argv.push_back(arg.data());
@@ -145,7 +144,7 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = 0;
-  const int spawn_error = ::posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int spawn_error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawn_error != 0) {
     ADD_FAILURE() << "cannot start " << argv[0] << ": " << std::strerror(spawn_error);
@@ -176,6 +175,13 @@ inline CliResult run_cli(const std::vector<std::string>& args, const std::string
   if (stdout_file.empty()) result.out = read_text(out_path);
   result.err = read_text(err_path);
   return result;
+}
+
+inline CliResult run_cli(const std::vector<std::string>& args, const std::string& stdout_file = "",
+                         std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  std::vector<std::string> argv{JOURNEYSIM_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_program(std::move(argv), stdout_file, timeout);
 }
 
 // stdout as JSON; fails the test (and returns null) when it does not parse.

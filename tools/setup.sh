@@ -22,6 +22,7 @@ packages=(
   chromium
   graphviz        # `graph --format svg` and the report's touchpoint map run its `dot`
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets with ASan and UBSan
+  libopenmpi-dev openmpi-bin  # sweeps spread over MPI ranks (mpirun -n R journeysim sweep …)
 )
 if ((plots)); then packages+=(python3-h5py python3-matplotlib); fi
 

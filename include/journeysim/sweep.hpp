@@ -12,6 +12,7 @@
 //   SweepOutcome outcome = run_sweep(job, engine, diagnostics, on_point);
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,12 +54,44 @@ struct SweepJob {
   std::function<void(std::size_t point, double fraction)> point_progress;
 };
 
+// A finished point as it travels between processes: its numbers in the
+// order the sweep's journal keeps them.
+struct FinishedPoint {
+  std::size_t point = 0;
+  std::vector<double> values;
+};
+
+// Spreads a sweep's points over processes (MPI ranks, journeysim/cluster.hpp).
+// The coordinator runs run_sweep with it and alone writes the file; every
+// other process runs serve_sweep with the same job. Points are handed out
+// one at a time as processes ask, so points of different cost balance.
+class PointExchange {
+ public:
+  virtual ~PointExchange() = default;
+  virtual bool coordinator() const = 0;
+  virtual std::size_t processes() const = 0;
+  // Coordinator: the points to run, or none when the sweep stops before
+  // running anything (a bad point, a refused resume): the others then return.
+  virtual void begin(const std::vector<std::size_t>& todo, bool run, std::size_t values_per_point) = 0;
+  // Coordinator: the next point for this process to run, if any is left.
+  virtual std::optional<std::size_t> claim() = 0;
+  // Coordinator: points the others finished since the last call; with
+  // `wait`, blocks until there is one (empty when all have been handed in).
+  virtual std::vector<FinishedPoint> take_finished(bool wait) = 0;
+  // Other processes: whether points will run (begin's `run`).
+  virtual bool await_begin() = 0;
+  // Other processes: hands in a finished point (if any), gets the next.
+  virtual std::optional<std::size_t> next(const FinishedPoint* finished) = 0;
+};
+
 struct SweepOutcome {
   std::size_t points = 0;
   std::size_t ran = 0;      // points run now
   std::size_t resumed = 0;  // points an earlier run had finished
   double wall_seconds = 0.0;
-  double simulation_seconds = 0.0;  // of wall_seconds, inside the engine's replications
+  double simulation_seconds = 0.0;  // of wall_seconds, inside this process's replications
+  std::size_t processes = 1;        // that ran points (MPI ranks)
+  std::size_t ran_here = 0;         // of `ran`, by this process
 };
 
 // Checks every point (its edits apply and the scenario validates) before
@@ -68,7 +101,13 @@ struct SweepOutcome {
 // Throws InputError for a job that cannot run (e.g. resume of another plan, or
 // finished points in the output without resume or restart).
 SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnostics,
-                       const std::function<void(std::size_t done, std::size_t total)>& on_point = {});
+                       const std::function<void(std::size_t done, std::size_t total)>& on_point = {},
+                       PointExchange* exchange = nullptr);
+
+// A process other than the coordinator of a distributed sweep: runs the
+// points the coordinator hands out until none are left. Reports nothing:
+// the coordinator says what is wrong with a job.
+void serve_sweep(const SweepJob& job, Engine& engine, PointExchange& exchange);
 
 // A sweep file read back (for reports and tests).
 struct SweepData {

@@ -537,15 +537,80 @@ double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-}  // namespace
+// Runs one point of a checked sweep and gives its numbers (point_values).
+std::vector<double> run_point(const SweepJob& job, const SweepPoints& points, const PointBuilder& builder,
+                              std::vector<Scenario>& kept, Engine& engine, const SweepData& data, std::size_t p,
+                              double& simulation_seconds) {
+  std::optional<Scenario> scenario;
+  if (!kept.empty()) {
+    scenario = std::move(kept[p]);
+  } else {
+    Diagnostics again;
+    scenario = builder.build(p, again);
+    if (!scenario) throw InternalError(fmt::format("{} checked fine but failed to build: {}",
+                                                   describe_point(points, p), again.format()));
+  }
+  RunPlan plan;
+  plan.market_size = job.market_size != 0 ? job.market_size : scenario->market_size;
+  plan.scenario = std::move(*scenario);
+  plan.label = fmt::format("point {}", p);
+  plan.seed = job.seed;
+  plan.first_replication = 0;
+  plan.replications = job.replications;
+  plan.max_events_per_customer = job.max_events_per_customer;
+  plan.run_off = job.run_off;
+  Results results;
+  try {
+    std::function<void(double)> progress;
+    if (job.point_progress) progress = [&job, p](double fraction) { job.point_progress(p, fraction); };
+    results = engine.run(plan, progress);
+  } catch (const InputError& error) {
+    throw InputError(fmt::format("{}: {}", describe_point(points, p), error.what()));
+  }
+  simulation_seconds += results.wall_seconds;
+  return point_values(results, data);
+}
 
-SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnostics,
-                       const std::function<void(std::size_t done, std::size_t total)>& on_point) {
-  const auto started = Clock::now();
+void check_job(const SweepJob& job) {
   if (job.output_path.empty()) throw InputError("a sweep needs an output file (--out sweep.h5)");
   if (job.resume && job.restart) throw InputError("--resume and --restart cannot be used together");
   if (job.replications == 0 || job.replications > max_sweep_replications)
     throw InputError(fmt::format("replications must be 1 to {}", max_sweep_replications));
+}
+
+// A coordinator that stops before its points run tells the other processes,
+// whatever the reason (a bad point, a refused resume, an exception).
+class StopOthersUnlessBegun {
+ public:
+  explicit StopOthersUnlessBegun(PointExchange* exchange) : exchange_(exchange) {}
+  ~StopOthersUnlessBegun() {
+    if (exchange_ == nullptr || begun_) return;
+    try {
+      exchange_->begin({}, false, 0);
+    } catch (...) {  // already failing: the first error is the one to report
+    }
+  }
+  StopOthersUnlessBegun(const StopOthersUnlessBegun&) = delete;
+  StopOthersUnlessBegun& operator=(const StopOthersUnlessBegun&) = delete;
+  void begin(const std::vector<std::size_t>& todo, std::size_t values_per_point) {
+    if (exchange_ == nullptr) return;
+    begun_ = true;
+    exchange_->begin(todo, true, values_per_point);
+  }
+
+ private:
+  PointExchange* exchange_;
+  bool begun_ = false;
+};
+
+}  // namespace
+
+SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnostics,
+                       const std::function<void(std::size_t done, std::size_t total)>& on_point,
+                       PointExchange* exchange) {
+  const auto started = Clock::now();
+  StopOthersUnlessBegun others(exchange);
+  check_job(job);
   const SweepPoints points = make_points(job.plan, job.seed);
   SweepOutcome outcome;
   outcome.points = points.count;
@@ -566,41 +631,16 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
   const std::uint64_t job_fingerprint = fingerprint(job, data);
   data.fingerprint = fmt::format("{:016x}", job_fingerprint);
   Journal journal = open_output(job, data, job_fingerprint, outcome.resumed);
+  std::vector<std::size_t> todo;
+  for (std::size_t p = 0; p < points.count; ++p)
+    if (data.done[p] == 0) todo.push_back(p);
+  others.begin(todo, values_per_point(data));
   if (on_point) on_point(outcome.resumed, points.count);
 
   auto last_snapshot = Clock::now();
   double snapshot_interval = job.snapshot_seconds;
   bool unsaved = false;
-  for (std::size_t p = 0; p < points.count; ++p) {
-    if (data.done[p] != 0) continue;
-    std::optional<Scenario> scenario;
-    if (!kept.empty()) {
-      scenario = std::move(kept[p]);
-    } else {
-      Diagnostics again;
-      scenario = builder.build(p, again);
-      if (!scenario) throw InternalError(fmt::format("{} checked fine but failed to build: {}",
-                                                     describe_point(points, p), again.format()));
-    }
-    RunPlan plan;
-    plan.market_size = job.market_size != 0 ? job.market_size : scenario->market_size;
-    plan.scenario = std::move(*scenario);
-    plan.label = fmt::format("point {}", p);
-    plan.seed = job.seed;
-    plan.first_replication = 0;
-    plan.replications = job.replications;
-    plan.max_events_per_customer = job.max_events_per_customer;
-    plan.run_off = job.run_off;
-    Results results;
-    try {
-      std::function<void(double)> progress;
-      if (job.point_progress) progress = [&job, p](double fraction) { job.point_progress(p, fraction); };
-      results = engine.run(plan, progress);
-    } catch (const InputError& error) {
-      throw InputError(fmt::format("{}: {}", describe_point(points, p), error.what()));
-    }
-    outcome.simulation_seconds += results.wall_seconds;
-    const std::vector<double> values = point_values(results, data);
+  const auto record = [&](std::size_t p, const std::vector<double>& values) {
     journal.append(p, values);  // durable from here on
     store_point(data, p, values);
     ++outcome.ran;
@@ -615,11 +655,71 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
       unsaved = false;
     }
     if (on_point) on_point(outcome.resumed + outcome.ran, points.count);
+  };
+  const auto run_here = [&](std::size_t p) {
+    ++outcome.ran_here;
+    return run_point(job, points, builder, kept, engine, data, p, outcome.simulation_seconds);
+  };
+  if (exchange == nullptr) {
+    for (const std::size_t p : todo) record(p, run_here(p));
+  } else {
+    // Finished points of other processes are recorded between this one's,
+    // in the order they arrive: the file does not depend on it.
+    const auto record_theirs = [&](std::vector<FinishedPoint> finished) {
+      for (FinishedPoint& point : finished) {
+        if (point.point >= points.count || data.done[point.point] != 0 ||
+            point.values.size() != values_per_point(data))
+          throw InternalError(fmt::format("a process handed in point {} twice, out of range or malformed", point.point));
+        record(point.point, point.values);
+      }
+    };
+    while (const std::optional<std::size_t> p = exchange->claim()) {
+      record(*p, run_here(*p));
+      record_theirs(exchange->take_finished(false));
+    }
+    while (outcome.ran < todo.size()) {
+      std::vector<FinishedPoint> finished = exchange->take_finished(true);
+      if (finished.empty())
+        throw InternalError(fmt::format("the other processes handed in {} of the {} points they were given",
+                                        outcome.ran, todo.size()));
+      record_theirs(std::move(finished));
+    }
+    outcome.processes = exchange->processes();
   }
   if (unsaved) write_snapshot(data, job.output_path);
   journal.remove();
   outcome.wall_seconds = seconds_since(started);
   return outcome;
+}
+
+void serve_sweep(const SweepJob& job, Engine& engine, PointExchange& exchange) {
+  // The same checks as the coordinator's, in silence: it reports the problems.
+  std::optional<SweepPoints> points;
+  std::optional<PointBuilder> builder;
+  std::vector<Scenario> kept;
+  std::size_t days = 1;
+  std::vector<std::string> channels;
+  bool checked = false;
+  try {
+    check_job(job);
+    points = make_points(job.plan, job.seed);
+    if (points->count > 0) {
+      builder.emplace(job, *points);
+      Diagnostics ignored;
+      checked = check_points(job, *points, *builder, ignored, kept, days, channels);
+    }
+  } catch (const std::exception&) {
+    checked = false;
+  }
+  if (!exchange.await_begin()) return;
+  if (!checked) throw InternalError("the coordinator runs a sweep this process could not build");
+  const SweepData data = empty_data(job, *points, days, channels);
+  double simulation_seconds = 0.0;
+  std::optional<FinishedPoint> finished;
+  while (const std::optional<std::size_t> p = exchange.next(finished ? &*finished : nullptr)) {
+    if (*p >= points->count) throw InternalError(fmt::format("the coordinator handed out point {} of {}", *p, points->count));
+    finished = FinishedPoint{*p, run_point(job, *points, *builder, kept, engine, data, *p, simulation_seconds)};
+  }
 }
 
 }  // namespace journeysim

@@ -1,0 +1,232 @@
+// MPI for a process started as one of several (journeysim/cluster.hpp), and
+// the sweep's point exchange over it. Without MPI compiled in, a process that
+// is one of several refuses to run rather than repeat the others' work.
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <cstdlib>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <oneapi/tbb/info.h>
+
+#include "journeysim/cluster.hpp"
+#include "journeysim/errors.hpp"
+
+#if JOURNEYSIM_HAVE_MPI
+#define OMPI_SKIP_MPICXX 1  // the C API only
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#endif
+
+namespace journeysim::cluster {
+
+#if JOURNEYSIM_HAVE_MPI
+
+namespace {
+
+constexpr int kTagBegin = 1;
+constexpr int kTagHandIn = 2;  // a worker's finished point (or nothing) and its request for the next
+constexpr int kTagAssign = 3;
+constexpr std::uint64_t kNoMorePoints = std::numeric_limits<std::uint64_t>::max();
+
+void check(int code, const char* what) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING];
+  int length = 0;
+  MPI_Error_string(code, text, &length);
+  throw std::runtime_error(fmt::format("MPI failed in {}: {}", what, std::string(text, static_cast<std::size_t>(length))));
+}
+
+// Rank 0 coordinates: its main thread runs points like the others and
+// records every point; a dispatcher thread answers the other ranks (hands
+// out the next point, takes in finished ones), so a rank never waits for
+// rank 0 to finish a point. Only the dispatcher calls MPI while points run
+// (MPI_THREAD_SERIALIZED is enough).
+class MpiPointExchange final : public PointExchange {
+ public:
+  MpiPointExchange(int rank, int size, std::atomic<bool>& in_flight)
+      : rank_(rank), size_(size), in_flight_(in_flight), exceptions_before_(std::uncaught_exceptions()) {}
+
+  ~MpiPointExchange() override {
+    if (std::uncaught_exceptions() > exceptions_before_ && in_flight_) {
+      // Failing while the others still run or wait: main says why, then
+      // MPI_Abort ends every rank (the dispatcher may be blocked in MPI).
+      if (dispatcher_.joinable()) dispatcher_.detach();
+      return;
+    }
+    if (dispatcher_.joinable()) dispatcher_.join();
+    in_flight_ = false;
+  }
+
+  bool coordinator() const override { return rank_ == 0; }
+  std::size_t processes() const override { return static_cast<std::size_t>(size_); }
+
+  void begin(const std::vector<std::size_t>& todo, bool run, std::size_t values_per_point) override {
+    std::uint64_t header[2] = {run ? 1u : 0u, values_per_point};
+    check(MPI_Bcast(header, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    if (!run) return;
+    in_flight_ = size_ > 1;
+    todo_ = todo;
+    values_per_point_ = values_per_point;
+    if (size_ > 1) dispatcher_ = std::thread([this] { dispatch(); });
+    else dispatcher_done_ = true;
+  }
+
+  std::optional<std::size_t> claim() override {
+    const std::size_t next = cursor_.fetch_add(1);
+    if (next >= todo_.size()) return std::nullopt;
+    return todo_[next];
+  }
+
+  std::vector<FinishedPoint> take_finished(bool wait) override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    if (wait) arrived_signal_.wait(lock, [this] { return !arrived_.empty() || dispatcher_done_; });
+    if (dispatcher_error_) std::rethrow_exception(dispatcher_error_);
+    std::vector<FinishedPoint> out;
+    out.swap(arrived_);
+    return out;
+  }
+
+  bool await_begin() override {
+    std::uint64_t header[2] = {0, 0};
+    check(MPI_Bcast(header, 2, MPI_UINT64_T, 0, MPI_COMM_WORLD), "MPI_Bcast");
+    values_per_point_ = header[1];
+    in_flight_ = header[0] == 1;
+    return header[0] == 1;
+  }
+
+  std::optional<std::size_t> next(const FinishedPoint* finished) override {
+    buffer_.clear();
+    if (finished != nullptr) {
+      if (finished->values.size() != values_per_point_)
+        throw InternalError("a finished point does not have the sweep's number of values");
+      buffer_.push_back(static_cast<double>(finished->point));  // exact: points < 2^53
+      buffer_.insert(buffer_.end(), finished->values.begin(), finished->values.end());
+    }
+    check(MPI_Send(buffer_.data(), static_cast<int>(buffer_.size()), MPI_DOUBLE, 0, kTagHandIn, MPI_COMM_WORLD),
+          "MPI_Send");
+    std::uint64_t assigned = kNoMorePoints;
+    check(MPI_Recv(&assigned, 1, MPI_UINT64_T, 0, kTagAssign, MPI_COMM_WORLD, MPI_STATUS_IGNORE), "MPI_Recv");
+    if (assigned == kNoMorePoints) {
+      in_flight_ = false;  // this rank's part is done
+      return std::nullopt;
+    }
+    return static_cast<std::size_t>(assigned);
+  }
+
+ private:
+  void dispatch() {
+    try {
+      int serving = size_ - 1;
+      std::vector<double> message;
+      while (serving > 0) {
+        MPI_Status status;
+        check(MPI_Probe(MPI_ANY_SOURCE, kTagHandIn, MPI_COMM_WORLD, &status), "MPI_Probe");
+        int count = 0;
+        check(MPI_Get_count(&status, MPI_DOUBLE, &count), "MPI_Get_count");
+        message.resize(static_cast<std::size_t>(count));
+        check(MPI_Recv(message.data(), count, MPI_DOUBLE, status.MPI_SOURCE, kTagHandIn, MPI_COMM_WORLD,
+                       MPI_STATUS_IGNORE),
+              "MPI_Recv");
+        if (count > 0) {
+          FinishedPoint point;
+          point.point = static_cast<std::size_t>(message[0]);
+          point.values.assign(message.begin() + 1, message.end());
+          const std::lock_guard<std::mutex> lock(mutex_);
+          arrived_.push_back(std::move(point));
+          arrived_signal_.notify_one();
+        }
+        const std::optional<std::size_t> next = claim();
+        const std::uint64_t assigned = next ? static_cast<std::uint64_t>(*next) : kNoMorePoints;
+        check(MPI_Send(&assigned, 1, MPI_UINT64_T, status.MPI_SOURCE, kTagAssign, MPI_COMM_WORLD), "MPI_Send");
+        if (!next) --serving;
+      }
+    } catch (...) {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      dispatcher_error_ = std::current_exception();
+    }
+    const std::lock_guard<std::mutex> lock(mutex_);
+    dispatcher_done_ = true;
+    arrived_signal_.notify_all();
+  }
+
+  int rank_;
+  int size_;
+  std::vector<std::size_t> todo_;
+  std::atomic<std::size_t> cursor_{0};
+  std::atomic<bool>& in_flight_;
+  int exceptions_before_;
+  std::size_t values_per_point_ = 0;
+  std::vector<double> buffer_;
+  std::thread dispatcher_;
+  std::mutex mutex_;
+  std::condition_variable arrived_signal_;
+  std::vector<FinishedPoint> arrived_;
+  bool dispatcher_done_ = false;
+  std::exception_ptr dispatcher_error_;
+};
+
+}  // namespace
+
+bool mpi_compiled() { return true; }
+
+Session::Session() : launch_(detect_launch()) {
+  if (!distributed()) return;
+  int provided = 0;
+  check(MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided), "MPI_Init_thread");
+  initialised_ = true;
+  if (provided < MPI_THREAD_SERIALIZED)
+    throw std::runtime_error("this MPI library cannot be called from a thread other than main (MPI_THREAD_SERIALIZED)");
+  // MPI's own view is authoritative; the launcher's variables only said to initialise it.
+  check(MPI_Comm_rank(MPI_COMM_WORLD, &launch_.rank), "MPI_Comm_rank");
+  check(MPI_Comm_size(MPI_COMM_WORLD, &launch_.size), "MPI_Comm_size");
+}
+
+Session::~Session() {
+  if (initialised_) MPI_Finalize();
+}
+
+std::unique_ptr<PointExchange> Session::point_exchange() {
+  if (!initialised_) throw InternalError("a point exchange needs MPI initialised (a distributed session)");
+  return std::make_unique<MpiPointExchange>(launch_.rank, launch_.size, work_in_flight_);
+}
+
+void Session::abort(int exit_code) {
+  if (initialised_) MPI_Abort(MPI_COMM_WORLD, exit_code);
+  std::exit(exit_code);
+}
+
+#else  // without MPI
+
+bool mpi_compiled() { return false; }
+
+Session::Session() : launch_(detect_launch()) {
+  if (!distributed()) return;
+  throw InputError(fmt::format(
+      "{} started {} processes, but this journeysim was built without MPI: each would run the same work and "
+      "write the same files. Run one process, or rebuild with MPI (tools/setup.sh installs libopenmpi-dev)",
+      launch_.launcher, launch_.size));
+}
+
+Session::~Session() = default;
+
+std::unique_ptr<PointExchange> Session::point_exchange() {
+  throw InternalError("a point exchange needs MPI, and this build has none");
+}
+
+void Session::abort(int exit_code) { std::exit(exit_code); }
+
+#endif
+
+unsigned Session::default_threads() const {
+  const int hardware = oneapi::tbb::info::default_concurrency();
+  return static_cast<unsigned>(std::max(1, hardware / std::max(1, launch_.local_size)));
+}
+
+}  // namespace journeysim::cluster
