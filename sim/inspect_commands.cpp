@@ -28,9 +28,13 @@ class ValidateCommand : public Command {
   int run() override {
     auto scenario = source_.load_base(quiet_);
     if (!scenario) return exit_bad_input;
-    std::cout << fmt::format("{}: ok — {} touchpoints, {} transitions, {} strategies\n", source_.file,
-                             scenario->touchpoints.size(), scenario->transitions.size(),
-                             scenario->strategies.size());
+    const auto count = [](std::size_t n, const char* one, const char* many) {
+      return fmt::format("{} {}", n, n == 1 ? one : many);
+    };
+    std::cout << fmt::format("{}: ok — {}, {}, {}\n", source_.file,
+                             count(scenario->touchpoints.size(), "touchpoint", "touchpoints"),
+                             count(scenario->transitions.size(), "transition", "transitions"),
+                             count(scenario->strategies.size(), "strategy", "strategies"));
     return finish_output(exit_ok);
   }
 
