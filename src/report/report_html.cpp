@@ -31,8 +31,8 @@ h3 { font-size: 1.05rem; margin: 1.2em 0 0.3em; }
 .card .ci { font-size: 0.75rem; color: #555; font-variant-numeric: tabular-nums; }
 figure { margin: 12px 0; break-inside: avoid; }
 figure svg { max-width: 100%; height: auto; display: block; }
-figure.map { overflow-x: auto; }
-figure.map svg { max-width: none; }
+figure.map svg { width: 100%; max-width: 100%; height: auto; }
+.side > .arm { min-width: 0; }
 .side { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 18px; }
 .panels { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 8px 18px; }
 table { border-collapse: collapse; font-size: 0.85rem; font-variant-numeric: tabular-nums; }
@@ -49,7 +49,6 @@ svg .na { font-size: 12px; fill: #777; font-style: italic; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
   .side, .panels { grid-template-columns: 1fr 1fr; }
-  figure.map svg { max-width: 100%; }
   h2 { break-before: auto; break-after: avoid; }
   a { color: inherit; text-decoration: none; }
 }

@@ -67,15 +67,24 @@ std::string inline_graphviz_svg(const std::string& graphviz_svg, const std::stri
   // Nodes and edges are the map's marks, as the report's own charts count them.
   replace_all(svg, "class=\"node\"", "class=\"mark node\"");
   replace_all(svg, "class=\"edge\"", "class=\"mark edge\"");
-  // Graphviz sizes the picture in points; the same numbers as pixels draw it
-  // at three quarters of that, legible text, and the page scrolls it sideways
-  // when it is wider than the page (it fits the page in print).
-  const std::size_t tag_end = svg.find('>');
-  for (const char* dimension : {"width=\"", "height=\""}) {
-    const std::size_t at = svg.find(dimension);
-    if (at == std::string::npos || at > tag_end) continue;
-    const std::size_t unit = svg.find("pt\"", at);
-    if (unit != std::string::npos && unit < tag_end) svg.erase(unit, 2);
+  // Graphviz sizes the picture in points (a wide journey is 2,000 and more):
+  // at that fixed size a half-width column shows only its left edge. The
+  // viewBox alone sizes it, and the page's CSS scales it to its container's
+  // width on screen and in print; the style attribute says the same for a
+  // page that lacks the stylesheet.
+  {
+    const std::size_t tag_end = svg.find('>');
+    std::string tag = svg.substr(0, tag_end);
+    const bool has_view_box = tag.find("viewBox=") != std::string::npos;
+    for (const char* dimension : {" width=\"", " height=\""}) {
+      const std::size_t at = tag.find(dimension);
+      if (at == std::string::npos || !has_view_box) continue;  // without a viewBox, the size is all there is
+      const std::size_t close = tag.find('"', at + std::string(dimension).size());
+      if (close == std::string::npos) continue;
+      tag.erase(at, close + 1 - at);
+    }
+    tag += " preserveAspectRatio=\"xMidYMid meet\" style=\"width:100%;height:auto;max-width:100%\"";
+    svg.replace(0, tag_end, tag);
   }
   const std::size_t marks = count_of(svg, "class=\"mark ");
   svg.replace(0, 4, fmt::format("<svg data-chart=\"touchpoint-map\" data-marks=\"{}\" role=\"img\" "
