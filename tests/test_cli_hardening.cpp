@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -260,8 +261,9 @@ TEST(Interrupt, SweepKeepsFinishedPointsAndResumes) {
                                                          "; run the same command with --resume to run the other "
                                                          "([0-9]+)\n")))
       << r;
+  // The count is the sweep's last report of finished points: a point journaled just as the signal came may be
+  // missing from it, never the reverse (checked below against what --resume finds).
   const int finished = std::stoi(match[2]);
-  EXPECT_GE(finished, 1);
   std::vector<std::string> resume = args;
   resume.push_back("--resume");
   const CliResult again = run_cli(resume);
@@ -269,7 +271,7 @@ TEST(Interrupt, SweepKeepsFinishedPointsAndResumes) {
   // At least the points it said were kept (one more when the signal came as a snapshot was written).
   std::smatch counts;
   ASSERT_TRUE(std::regex_search(again.out, counts, std::regex("([0-9]+) run now.*, ([0-9]+) resumed"))) << again;
-  EXPECT_GE(std::stoi(counts[2]), finished) << again;
+  EXPECT_GE(std::stoi(counts[2]), std::max(finished, 1)) << again;
   EXPECT_EQ(std::stoi(counts[1]) + std::stoi(counts[2]), 12) << again;
 }
 
@@ -311,8 +313,10 @@ TEST(TempFiles, SignalsAtAnyMomentLeaveNoTemporaryFile) {
   for (int i = 0; i < 8; ++i) {
     const int signal = i % 4 < 2 ? SIGINT : SIGTERM;
     Child child({"run", scenario, "-q", "-r", "2", "-t", "2", "--out", out});
+    // Counted from when it runs (its handlers installed): a sanitizer build takes a while to start.
+    ASSERT_TRUE(wait_for_cpu(child, 50ms)) << child.wait();
     if (i % 2 == 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(30 + delay_ms(random)));
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
     } else {
       child.wait_until([&] { return !files_containing(dir.path(), ".tmp-").empty(); }, 60s);
     }
