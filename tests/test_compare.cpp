@@ -79,7 +79,8 @@ TEST_P(RemovalEffect, PairedDeltaOfRemovalEqualsTheExactRemovalEffect) {
   Comparison comparison;
   comparison.baseline = engine.run(plan_for(base, {.replications = replications}));
   comparison.arms.push_back(engine.run(plan_for(removed, {.replications = replications})));
-  const MetricComparison& conversion = row(comparison.metrics(0), "conversion_rate");
+  const auto metrics = comparison.metrics(0);  // row() refers into it: keep it alive (ASan: use after free)
+  const MetricComparison& conversion = row(metrics, "conversion_rate");
   const Interval& delta = conversion.difference.delta;
   ASSERT_TRUE(delta.low && delta.high);
   const double se = standard_error(delta, replications);
