@@ -303,3 +303,46 @@ TEST(ReportMap, StylesheetScalesMapsToTheColumn) {
 }
 
 }  // namespace
+
+namespace {
+
+// The y tick labels of every chart with data-chart="`id`", in page order.
+std::vector<std::vector<std::string>> y_ticks_of(const std::string& html, const std::string& id) {
+  std::vector<std::vector<std::string>> out;
+  const std::string key = "data-chart=\"" + id + "\"";
+  const std::regex tick(R"re(<text x="([0-9.]+)"[^>]*class="tick"[^>]*text-anchor="end"[^>]*>([^<]*)</text>)re");
+  for (std::size_t at = html.find(key); at != std::string::npos; at = html.find(key, at + key.size())) {
+    const std::string svg = html.substr(at, html.find("</svg>", at) - at);
+    std::vector<std::string> ticks;
+    for (auto it = std::sregex_iterator(svg.begin(), svg.end(), tick); it != std::sregex_iterator(); ++it)
+      ticks.push_back((*it)[2]);
+    out.push_back(ticks);
+  }
+  return out;
+}
+
+// Arms side by side draw the same daily series on one y range, so a taller
+// line means a larger value; here the arm sells five times the baseline.
+TEST(ReportHtml, SideBySideArmsShareEachSeriesYRange) {
+  Comparison comparison;
+  comparison.baseline = hand_made_results();
+  comparison.baseline.label = "baseline";
+  Results arm = hand_made_results();
+  arm.label = "bigger";
+  for (RunResult& run : arm.runs) {
+    for (auto& v : run.series.purchases) v *= 5;
+  }
+  comparison.arms.push_back(arm);
+  ReportSource source;
+  source.path = "compare.h5";
+  source.comparison = comparison;
+  const std::string html = report_html({source});
+  const auto ticks = y_ticks_of(html, "series-purchases");
+  ASSERT_EQ(ticks.size(), 2u) << "a purchases chart per arm";
+  ASSERT_GE(ticks[0].size(), 2u) << "y ticks read";
+  EXPECT_EQ(ticks[0], ticks[1]) << "arms drawn on different y ranges";
+  // The shared range covers the larger arm: its top tick is at least 5 × 44.
+  EXPECT_GE(std::stod(std::regex_replace(ticks[0].back(), std::regex(","), "")), 220.0);
+}
+
+}  // namespace

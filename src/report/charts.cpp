@@ -123,21 +123,41 @@ void draw_x_axis(Svg& svg, const Axis& axis, double left, double right, double b
 
 }  // namespace
 
+std::pair<double, double> line_chart_y_extent(const LineChart& chart) {
+  double y_lo = std::numeric_limits<double>::infinity(), y_hi = -y_lo;
+  for (const Line& line : chart.lines) {
+    for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
+      if (!std::isfinite(line.y[i].mean) || !std::isfinite(line.x[i])) continue;
+      y_lo = std::min({y_lo, line.y[i].mean, line.y[i].low.value_or(line.y[i].mean)});
+      y_hi = std::max({y_hi, line.y[i].mean, line.y[i].high.value_or(line.y[i].mean)});
+    }
+  }
+  if (chart.y_from_zero && std::isfinite(y_lo)) y_lo = 0.0;
+  return {y_lo, y_hi};
+}
+
 std::string line_chart_svg(const LineChart& chart, double width, double height) {
+  return line_chart_svg(chart, width, height, nullptr);
+}
+
+std::string line_chart_svg(const LineChart& chart, double width, double height,
+                           const std::pair<double, double>* y_range) {
   constexpr double kLeft = 72, kRight = 16, kTop = 30, kBottom = 46;
-  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo;
   for (const Line& line : chart.lines) {
     for (std::size_t i = 0; i < line.x.size() && i < line.y.size(); ++i) {
       if (!std::isfinite(line.y[i].mean) || !std::isfinite(line.x[i])) continue;
       x_lo = std::min(x_lo, line.x[i]);
       x_hi = std::max(x_hi, line.x[i]);
-      y_lo = std::min({y_lo, line.y[i].mean, line.y[i].low.value_or(line.y[i].mean)});
-      y_hi = std::max({y_hi, line.y[i].mean, line.y[i].high.value_or(line.y[i].mean)});
     }
+  }
+  auto [y_lo, y_hi] = line_chart_y_extent(chart);
+  if (y_range && std::isfinite(y_range->first) && std::isfinite(y_range->second) && y_range->first <= y_range->second) {
+    y_lo = std::min(y_lo, y_range->first);
+    y_hi = std::max(y_hi, y_range->second);
   }
   // A count cannot go below 0, even where its CI band would.
   const auto floor_of = [&](double v) { return chart.y_from_zero ? std::max(v, 0.0) : v; };
-  if (chart.y_from_zero && std::isfinite(y_lo)) y_lo = 0.0;
   // A log axis only where every x is positive (a log: grid always is).
   const bool x_log = chart.x_log && std::isfinite(x_lo) && x_lo > 0;
   // Fewer ticks on a narrow chart, so "0.0005" and "0.001" do not collide.

@@ -1,8 +1,10 @@
 #pragma once
 // Shared by the report's model and writers (src/report/*.cpp).
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "journeysim/report.hpp"
 #include "journeysim/results.hpp"
 
 namespace journeysim::report {
@@ -30,5 +32,14 @@ inline const char* kind_colour(const std::string& kind) {
   if (kind == "touchpoint") return "#0072B2";  // no stages known: all alike
   return "#D55E00";  // a touchpoint whose stage is unknown
 }
+
+// The y values a line chart spans (means and CI bounds, from 0 for a count);
+// lo > hi when it has no finite value.
+std::pair<double, double> line_chart_y_extent(const LineChart& chart);
+
+// line_chart_svg with the y axis over `y_range` (widened to the chart's own
+// extent where that is larger): charts of one series side by side share it.
+std::string line_chart_svg(const LineChart& chart, double width, double height,
+                           const std::pair<double, double>* y_range);
 
 }  // namespace journeysim::report

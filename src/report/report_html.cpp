@@ -1,12 +1,15 @@
 // The report page: one self-contained HTML file (no scripts, no fonts, no
 // network), a section per input file, charts inline as SVG. The layout is a
 // CSS grid that folds to one column on a narrow screen and in print.
+#include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <fmt/format.h>
 
 #include "io/text_format.hpp"
 #include "journeysim/report.hpp"
+#include "report/report_detail.hpp"
 #include "report/svg.hpp"
 
 namespace journeysim::report {
@@ -106,9 +109,13 @@ constexpr const char* kRunMapCaption =
     "rating-elastic transitions; promoters become advocates whose word of mouth brings new customers in. "
     "Edge widths and labels: traversals (mean across replications); nodes: visits.";
 
-// One run's charts; `width` narrower when runs stand side by side.
+// A y range per daily series (by chart id), shared by the arms side by side.
+using YRanges = std::map<std::string, std::pair<double, double>>;
+
+// One run's charts; `width` narrower when runs stand side by side, where
+// `shared` gives every arm's series the same y axis.
 std::string run_charts(const RunView& view, double width, const std::string& heading_level,
-                       const Results& results, const std::string& path) {
+                       const Results& results, const std::string& path, const YRanges* shared = nullptr) {
   std::string out;
   std::string map_note;
   const std::string map = touchpoint_map_svg(results, path, map_note);
@@ -127,7 +134,12 @@ std::string run_charts(const RunView& view, double width, const std::string& hea
   out += fmt::format("<{0}>Daily series</{0}>\n", heading_level);
   out += width < kWide ? "" : "<div class=\"panels\">\n";
   for (const LineChart& chart : view.series) {
-    out += figure(line_chart_svg(chart, width < kWide ? width : kHalf, 280),
+    const std::pair<double, double>* range = nullptr;
+    if (shared) {
+      const auto it = shared->find(chart.id);
+      if (it != shared->end()) range = &it->second;
+    }
+    out += figure(line_chart_svg(chart, width < kWide ? width : kHalf, 280, range),
                   chart.title + ". Shaded: 95% CI across replications.");
   }
   out += width < kWide ? "" : "</div>\n";
@@ -176,12 +188,22 @@ std::string comparison_section(const Comparison& comparison, const std::string& 
   out += "</div>\n<p class=\"meta\">Solid bars and * : the CI excludes 0 (not noise); pale bars: it does not.</p>\n";
 
   out += "<h3>Side by side</h3>\n<div class=\"side\">\n";
+  // One y range per series across the arms, so equal heights mean equal values.
+  YRanges shared;
+  for (const RunView& run : view.runs) {
+    for (const LineChart& chart : run.series) {
+      const auto [lo, hi] = line_chart_y_extent(chart);
+      if (!(lo <= hi)) continue;
+      const auto [it, fresh] = shared.emplace(chart.id, std::pair{lo, hi});
+      if (!fresh) it->second = {std::min(it->second.first, lo), std::max(it->second.second, hi)};
+    }
+  }
   for (std::size_t r = 0; r < view.runs.size(); ++r) {
     const RunView& run = view.runs[r];
     const Results& results = r == 0 ? comparison.baseline : comparison.arms[r - 1];
     out += "<div class=\"arm\"><h3>" + escape(run.title) + "</h3>\n";
     out += notes_html(run.notes);
-    out += run_charts(run, kHalf, "h4", results, path);
+    out += run_charts(run, kHalf, "h4", results, path, &shared);
     out += "</div>\n";
   }
   out += "</div>\n";
