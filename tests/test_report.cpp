@@ -12,6 +12,7 @@
 
 #include "cli_test_support.hpp"
 #include "journeysim/report.hpp"
+#include "report/report_detail.hpp"
 #include "report/svg.hpp"
 
 namespace {
@@ -343,6 +344,85 @@ TEST(ReportHtml, SideBySideArmsShareEachSeriesYRange) {
   EXPECT_EQ(ticks[0], ticks[1]) << "arms drawn on different y ranges";
   // The shared range covers the larger arm: its top tick is at least 5 × 44.
   EXPECT_GE(std::stod(std::regex_replace(ticks[0].back(), std::regex(","), "")), 220.0);
+}
+
+}  // namespace
+
+namespace {
+
+struct DrawnText {
+  double x0, x1, y;
+  std::string text;
+};
+
+// Every <text> of `svg` (but loop names, drawn on their own lanes) as the
+// span it covers, by the report's own width estimate at 12 px.
+std::vector<DrawnText> drawn_texts(const std::string& svg) {
+  const std::regex text(R"re(<text x="([0-9.]+)" y="([0-9.]+)"([^>]*)>([^<]*)</text>)re");
+  std::vector<DrawnText> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text); it != std::sregex_iterator(); ++it) {
+    const std::string content = (*it)[4], attributes = (*it)[3];
+    if (content.empty() || content.rfind("\xE2\x86\xBA", 0) == 0) continue;
+    const double x = std::stod((*it)[1]), y = std::stod((*it)[2]);
+    const double em = attributes.find("axis-title") != std::string::npos ? 0.65 : 0.6;
+    const double w = text_width(content, 12, em);
+    const double x0 = attributes.find("\"end\"") != std::string::npos      ? x - w
+                      : attributes.find("\"middle\"") != std::string::npos ? x - w / 2
+                                                                         : x;
+    out.push_back({x0, x0 + w, y, content});
+  }
+  return out;
+}
+
+void expect_no_overlap(const std::string& svg, double width, bool inside = true) {
+  const auto texts = drawn_texts(svg);
+  ASSERT_FALSE(texts.empty());
+  for (std::size_t a = 0; a < texts.size(); ++a) {
+    if (inside) {
+      EXPECT_GE(texts[a].x0, -0.5) << texts[a].text;
+      EXPECT_LE(texts[a].x1, width + 0.5) << texts[a].text;
+    }
+    for (std::size_t b = a + 1; b < texts.size(); ++b) {
+      if (std::fabs(texts[a].y - texts[b].y) >= 12) continue;  // different rows
+      const bool apart = texts[a].x1 <= texts[b].x0 || texts[b].x1 <= texts[a].x0;
+      EXPECT_TRUE(apart) << "\"" << texts[a].text << "\" overlaps \"" << texts[b].text << "\"";
+    }
+  }
+}
+
+// Six columns in a half-width panel: long stage names and touchpoint names
+// must be wrapped or cut, never run into each other.
+TEST(ReportSankey, LabelsAndHeadingsDoNotOverlapInAHalfColumn) {
+  SankeyModel model;
+  const std::vector<std::pair<std::string, std::string>> nodes{
+      {"social_ad (channel)", "entry"}, {"social_ad_campaign", "awareness"}, {"website_and_blog", "consideration"},
+      {"checkout_page", "purchase"},    {"loyalty_email", "retention"},     {"drop-off", "drop-off"}};
+  for (std::size_t i = 0; i < nodes.size(); ++i)
+    model.nodes.push_back({nodes[i].first, nodes[i].first, nodes[i].second, static_cast<int>(i)});
+  for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
+    SankeyLink link;
+    link.from = i;
+    link.to = i + 1;
+    link.value = 1000.0 / static_cast<double>(i + 1);
+    model.links.push_back(link);
+  }
+  expect_no_overlap(sankey_svg(model, 450), 450);
+  expect_no_overlap(sankey_svg(model, 920), 920);
+}
+
+// A stage without touchpoints says so without covering its own name.
+TEST(ReportCharts, StageNoteDoesNotCoverTheStageName) {
+  std::vector<StageBar> bars(2);
+  bars[0].stage = "purchase";
+  bars[0].touchpoints = {"shop"};
+  bars[0].visits = {100, 90.0, 110.0};
+  bars[0].customers = {80, {}, {}};
+  bars[0].customers_label = "purchasers";
+  bars[1].stage = "advocacy";
+  bars[1].visits = {0, {}, {}};
+  bars[1].customers = {5, {}, {}};
+  bars[1].customers_label = "advocates";
+  expect_no_overlap(stage_svg(bars, 450), 450, false);
 }
 
 }  // namespace

@@ -373,7 +373,13 @@ std::string stage_svg(const std::vector<StageBar>& bars, double width) {
         counted ? format_kpi(bar.customers.mean, "count") + " " + bar.customers_label
                 : format_kpi(bar.arrivals.mean, "count") + " arrivals from earlier stages";
     if (bar.touchpoints.empty()) {
-      svg.text(centre, y + kRow / 2 + 4, "no touchpoints at this stage", {{"class", "na"}, {"text-anchor", "middle"}});
+      // In a half-width column the bar area is narrow: a shorter note, kept
+      // inside it so it never runs over the stage's name or the counts.
+      std::string note = "no touchpoints at this stage";
+      const double room = area + 20;  // between the stage's name and the counts
+      if (text_width(note, 12) > room) note = "no touchpoints";
+      note = fit_text(note, room, 12);
+      svg.text(centre, y + kRow / 2 + 4, note, {{"class", "na"}, {"text-anchor", "middle"}});
     } else {
       const double w = bar_width(bar.visits.mean);
       std::string members;

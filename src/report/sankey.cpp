@@ -149,7 +149,7 @@ std::string sankey_svg(const SankeyModel& model, double width) {
   for (std::size_t i = 0; i < n; ++i) by_column[static_cast<std::size_t>(model.nodes[i].column)].push_back(i);
 
   // Each node gets at least a label's height, so 100 touchpoints stay legible.
-  constexpr double kNodeWidth = 12, kGap = 14, kTop = 24;
+  constexpr double kNodeWidth = 12, kGap = 14;
   std::size_t tallest = 1;
   for (const auto& nodes : by_column) tallest = std::max(tallest, nodes.size());
   const double area = std::max(360.0, static_cast<double>(tallest) * 26.0);
@@ -164,6 +164,42 @@ std::string sankey_svg(const SankeyModel& model, double width) {
 
   // The last column (drop-off) labels to its left, so only the width is needed.
   const double left = 8, usable = width - left - kNodeWidth - 8;
+  const double pitch = columns > 1 ? usable / (columns - 1) : usable;
+  constexpr double kLabelPx = 12, kHeadingPx = 12, kHeadingEm = 0.65;  // the page's CSS: .label, .axis-title
+  // Column headings: entries, the stage of each column, drop-off. When
+  // one row has no room for them ("consideratiopurchase"), they alternate
+  // between two rows; what still does not fit is cut ("consider…"). The last
+  // is anchored at its right edge, so the one before it on its row stops
+  // short of it.
+  std::vector<std::string> headings(static_cast<std::size_t>(columns));
+  for (int c = 0; c < columns; ++c) {
+    const auto& nodes = by_column[static_cast<std::size_t>(c)];
+    if (nodes.empty()) continue;
+    const std::string& kind = model.nodes[nodes.front()].kind;
+    const bool staged_column = std::find(stage_names().begin(), stage_names().end(), kind) != stage_names().end();
+    headings[static_cast<std::size_t>(c)] =
+        kind == "entry" ? "entries" : kind == "drop-off" ? "drop-off" : staged_column && c > 0 ? kind : "";
+  }
+  const auto heading_width = [&](const std::string& text) { return text_width(text, kHeadingPx, kHeadingEm); };
+  const auto fit_headings = [&](int step) {
+    std::vector<std::string> fitted = headings;
+    const double span = pitch * step;
+    fitted.back() = fit_text(fitted.back(), std::max(span - 6, 0.0), kHeadingPx, kHeadingEm);
+    for (int c = 0; c + 1 < columns; ++c) {
+      double room = span - 6;
+      if (c + step == columns - 1) room = span + kNodeWidth - heading_width(fitted.back()) - 8;
+      room = std::min(room, width - (left + pitch * c) - 2);  // nor past the picture's right edge
+      fitted[static_cast<std::size_t>(c)] =
+          fit_text(fitted[static_cast<std::size_t>(c)], std::max(room, 0.0), kHeadingPx, kHeadingEm);
+    }
+    return fitted;
+  };
+  std::vector<std::string> fitted = fit_headings(1);
+  const bool staggered = fitted != headings && columns > 2;
+  if (staggered) fitted = fit_headings(2);
+  headings = fitted;
+  const double kTop = staggered ? 36 : 24;
+
   std::vector<double> x(n), y(n), h(n);
   for (const auto& nodes : by_column) {
     double cursor = kTop;
@@ -261,29 +297,54 @@ std::string sankey_svg(const SankeyModel& model, double width) {
                {{"class", "tick loop-label"}});
     }
   }
+  // Labels of the last column (drop-off) run leftwards into the gap the
+  // column before it labels rightwards into: those share it where they meet.
+  const auto label_lines = [&](std::size_t i) { return h[i] + kGap >= 28 ? 2 : 1; };
+  std::vector<std::pair<double, double>> last_labels;  // vertical middle, width
+  for (std::size_t i = 0; i < n && columns > 1; ++i) {
+    if (model.nodes[i].column != columns - 1) continue;
+    const std::string count = io_detail::format_count(std::max(in[i], out[i]));
+    const double w = label_lines(i) == 2 ? std::max(text_width(model.nodes[i].label, kLabelPx), text_width(count, kLabelPx))
+                                         : text_width(model.nodes[i].label + " " + count, kLabelPx);
+    last_labels.emplace_back(y[i] + h[i] / 2, std::min(w, pitch - kNodeWidth - 10));
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const SankeyNode& node = model.nodes[i];
     const double value = std::max(in[i], out[i]);
     svg.open_group({}, fmt::format("{}: {}", node.label, io_detail::format_count(value)));
     svg.rect(x[i], y[i], kNodeWidth, h[i], {{"class", "mark node"}, {"fill", kind_colour(node.kind)}});
     svg.close_group();
-    // Name and count on two lines, so labels fit between the columns.
+    // Name and count on two lines, so labels fit between the columns; a
+    // name longer than the gap to the next column is cut short (the
+    // tooltip keeps it whole).
     const bool last = node.column == columns - 1;
     const double label_x = last ? x[i] - 4 : x[i] + kNodeWidth + 4;
+    double room = pitch - kNodeWidth - 10;
+    if (node.column == columns - 2) {
+      for (const auto& [middle, w] : last_labels)
+        if (std::fabs(middle - (y[i] + h[i] / 2)) < 14.0 * (label_lines(i) + 1)) room = std::min(room, pitch - kNodeWidth - 14 - w);
+    }
+    room = std::max(room, 0.0);
     const Attributes attributes{{"class", "label"}, {"text-anchor", last ? "end" : "start"}};
     const bool two_lines = h[i] + kGap >= 28;
-    svg.text(label_x, y[i] + h[i] / 2 + (two_lines ? -2 : 4), two_lines ? node.label : node.label + " " + io_detail::format_count(value), attributes);
-    if (two_lines) svg.text(label_x, y[i] + h[i] / 2 + 11, io_detail::format_count(value), attributes);
+    const std::string count = io_detail::format_count(value);
+    if (two_lines) {
+      svg.text(label_x, y[i] + h[i] / 2 - 2, fit_text(node.label, room, kLabelPx), attributes);
+      svg.text(label_x, y[i] + h[i] / 2 + 11, fit_text(count, room, kLabelPx), attributes);
+    } else {
+      // Too small a node for two lines: the name and its count if both fit,
+      // else the name alone (the count is in the tooltip).
+      const std::string both = node.label + " " + count;
+      svg.text(label_x, y[i] + h[i] / 2 + 4,
+               text_width(both, kLabelPx) <= room ? both : fit_text(node.label, room, kLabelPx), attributes);
+    }
   }
-  // Column headings: entries, the stage of each column, drop-off.
   for (int c = 0; c < columns; ++c) {
     const auto& nodes = by_column[static_cast<std::size_t>(c)];
     if (nodes.empty()) continue;
-    const std::string& kind = model.nodes[nodes.front()].kind;
-    const bool staged_column = std::find(stage_names().begin(), stage_names().end(), kind) != stage_names().end();
-    const std::string heading = kind == "entry" ? "entries" : kind == "drop-off" ? "drop-off" : staged_column && c > 0 ? kind : "";
     const bool last = c == columns - 1;
-    svg.text(last ? x[nodes.front()] + kNodeWidth : x[nodes.front()], 14, heading,
+    svg.text(last ? x[nodes.front()] + kNodeWidth : x[nodes.front()], staggered && c % 2 == 1 ? 27 : 14,
+             headings[static_cast<std::size_t>(c)],
              {{"class", "axis-title"}, {"text-anchor", last ? "end" : "start"}});
   }
   return svg.str();
