@@ -45,6 +45,10 @@ void write_trace_csv(const Results& results, const std::string& path);
 void write_file_atomically(const std::string& path,
                            const std::function<void(const std::string& temp_path)>& write);
 void write_text_atomically(const std::string& path, const std::string& text);
+// Removes the temporary files of writers of `path` that were killed (kill -9,
+// a crash, a power cut): `<path>.tmp-<pid>-<n>` of a process that is gone.
+// write_file_atomically does it before every write.
+void remove_stale_temporaries(const std::string& path);
 
 // Throws std::runtime_error, saying why, unless `path` names a file that
 // write_file_atomically could create: its directory exists and is writable,

@@ -367,29 +367,6 @@ std::vector<double> values_from(const SweepData& earlier, std::size_t point) {
   return values;
 }
 
-// Temporary files of snapshots whose writer was killed (`<output>.tmp-<pid>-<n>`
-// of a process that is gone).
-void remove_stale_temporaries(const std::string& output) {
-  const fs::path path(output);
-  const fs::path dir = path.parent_path().empty() ? fs::path(".") : path.parent_path();
-  const std::string prefix = path.filename().string() + ".tmp-";
-  std::error_code ec;
-  for (const fs::directory_entry& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const char* begin = name.data() + prefix.size();
-    const char* end = name.data() + name.size();
-    long pid = 0;
-    const auto [dash, error] = std::from_chars(begin, end, pid);
-    if (error != std::errc() || dash == end || *dash != '-' || pid <= 0 || pid == static_cast<long>(::getpid()))
-      continue;
-    unsigned long counter = 0;
-    const auto [rest, counter_error] = std::from_chars(dash + 1, end, counter);
-    if (counter_error != std::errc() || rest != end) continue;
-    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
-  }
-}
-
 // What differs between the sweep that wrote `earlier` and this one, e.g.
 // "replications 3 vs 4" (the file's value first); "" when nothing the file records does.
 std::string describe_difference(const SweepData& earlier, const SweepData& now) {

@@ -73,9 +73,24 @@ std::string temp_path_for(const fs::path& path) {
                      counter.fetch_add(1));
 }
 
-// Temporary files of writers that were killed (kill -9, a crash, a power
-// cut): `<target>.tmp-<pid>-<n>` of a process that no longer exists.
-void remove_stale_temporaries(const fs::path& target) {
+
+// The temporary file's slot in the table a signal handler cleans up, for
+// the time it exists.
+class RegisteredTemp {
+ public:
+  explicit RegisteredTemp(const std::string& path) : slot_(runtime::register_temp_file(path)) {}
+  ~RegisteredTemp() { runtime::unregister_temp_file(slot_); }
+  RegisteredTemp(const RegisteredTemp&) = delete;
+  RegisteredTemp& operator=(const RegisteredTemp&) = delete;
+
+ private:
+  int slot_;
+};
+
+}  // namespace
+
+void remove_stale_temporaries(const std::string& path) {
+  const fs::path target(path);
   const fs::path dir = directory_of(target);
   const std::string prefix = target.filename().string() + ".tmp-";
   std::error_code ec;
@@ -96,21 +111,6 @@ void remove_stale_temporaries(const fs::path& target) {
     if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove(entry.path(), ec);
   }
 }
-
-// The temporary file's slot in the table a signal handler cleans up, for
-// the time it exists.
-class RegisteredTemp {
- public:
-  explicit RegisteredTemp(const std::string& path) : slot_(runtime::register_temp_file(path)) {}
-  ~RegisteredTemp() { runtime::unregister_temp_file(slot_); }
-  RegisteredTemp(const RegisteredTemp&) = delete;
-  RegisteredTemp& operator=(const RegisteredTemp&) = delete;
-
- private:
-  int slot_;
-};
-
-}  // namespace
 
 void write_file_atomically(const std::string& path,
                            const std::function<void(const std::string& temp_path)>& write) {
