@@ -21,7 +21,11 @@ constexpr const char* kDescription =
     "by side of a comparison (journeysim compare --out); metric curves or heat maps of a sweep\n"
     "(journeysim sweep --out). One self-contained file: no scripts, no fonts, no network.\n"
     "\n"
-    "  journeysim report RESULT.h5 [MORE.h5 ...] -o report.html";
+    "With --steps, a comparison also gets a \"Step by step\" section: each arm minus the arm before it\n"
+    "(the first arm minus the baseline), from the file's arm-vs-arm differences: an ablation ladder's\n"
+    "rungs, one mechanism at a time.\n"
+    "\n"
+    "  journeysim report RESULT.h5 [MORE.h5 ...] -o report.html [--steps] [--title TEXT]";
 
 class ReportCommand : public Command {
  public:
@@ -29,6 +33,10 @@ class ReportCommand : public Command {
     subcommand_ = app.add_subcommand("report", kDescription);
     subcommand_->add_option("files", files_, "Result files (HDF5) from run, compare or sweep --out")->required();
     subcommand_->add_option("--out,-o", out_, "The HTML file to write (required)")->required();
+    subcommand_->add_flag("--steps", options_.steps,
+                          "Comparisons: also show each arm minus the arm before it (the first minus the baseline), "
+                          "with 95% CIs, from the file's arm-vs-arm differences (/pairs)");
+    subcommand_->add_option("--title", options_.title, "The page's title and heading (default: journeysim report: FILE)");
     subcommand_->add_flag("--quiet,-q", quiet_, "Do not say what was written");
   }
 
@@ -47,7 +55,7 @@ class ReportCommand : public Command {
         throw journeysim::InputError(fmt::format("cannot read '{}': {}", file, error.what()));
       }
     }
-    const std::string html = journeysim::report_html(sources);
+    const std::string html = journeysim::report_html(sources, options_);
     journeysim::write_text_atomically(out_, html);
     if (!quiet_) std::cerr << fmt::format("Wrote {} ({:.1f} kB)\n", out_, static_cast<double>(html.size()) / 1000.0);
     return exit_ok;
@@ -57,6 +65,7 @@ class ReportCommand : public Command {
   std::vector<std::string> files_;
   std::string out_;
   bool quiet_ = false;
+  journeysim::ReportOptions options_;
 };
 
 }  // namespace

@@ -3,6 +3,8 @@
 // from the scenario text, and undefined values shown as "n/a", never "NaN".
 #include <gtest/gtest.h>
 
+#include <H5Cpp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -11,6 +13,7 @@
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "journeysim/io.hpp"
 #include "journeysim/report.hpp"
 #include "report/report_detail.hpp"
 #include "report/svg.hpp"
@@ -423,6 +426,84 @@ TEST(ReportCharts, StageNoteDoesNotCoverTheStageName) {
   bars[1].customers = {5, {}, {}};
   bars[1].customers_label = "advocates";
   expect_no_overlap(stage_svg(bars, 450), 450, false);
+}
+
+}  // namespace
+
+namespace {
+
+// The value texts ("+15.5", "+25.5 *") of the chart data-chart="`id`" inside `html`, top to bottom.
+std::vector<std::string> bar_values(const std::string& html, const std::string& id) {
+  const std::size_t at = html.find("data-chart=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  const std::string svg = html.substr(at, html.find("</svg>", at) - at);
+  const std::regex value(R"re(class="value"[^>]*>([^<]*)</text>)re");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), value); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1]);
+  return out;
+}
+
+// --steps on a compare file of two arms: the second step is arm2 − arm1 as
+// the file's /pairs stores it, not arm2 − baseline; a file without /pairs
+// says so and has no step section.
+TEST(ReportHtml, StepsShowEachArmAgainstTheArmBeforeFromThePairs) {
+  Comparison comparison;
+  comparison.baseline = hand_made_results();
+  comparison.baseline.label = "baseline";
+  Results first = hand_made_results(), second = hand_made_results();
+  first.label = "first";
+  second.label = "second";
+  for (std::size_t r = 0; r < 2; ++r) {
+    first.runs[r].purchasers += 10;       // first − baseline: 10, 10
+    second.runs[r].purchasers += 25 + r;  // second − first: 15, 16; second − baseline: 25, 26
+  }
+  comparison.arms = {first, second};
+  const cli_testing::TempDir dir;
+  const std::string path = (dir.path() / "ladder.h5").string();
+  write_comparison_hdf5(comparison, path);
+
+  const ReportSource source = read_report_source(path);
+  ASSERT_TRUE(source.pairs.has_value());
+  ASSERT_EQ(source.pairs->size(), 1u);
+  const StoredPair& pair = source.pairs->front();  // "first vs second": first − second
+  EXPECT_EQ(pair.arm, "first");
+  EXPECT_EQ(pair.versus, "second");
+  ASSERT_EQ(pair.delta.count("purchasers"), 1u);
+  EXPECT_DOUBLE_EQ(pair.delta.at("purchasers").mean, -15.5);
+
+  const std::string html = report_html({source}, ReportOptions{"One mechanism at a time", true});
+  EXPECT_NE(html.find("<title>One mechanism at a time</title>"), std::string::npos);
+  EXPECT_NE(html.find("<h1>One mechanism at a time</h1>"), std::string::npos);
+  const std::size_t steps = html.find("data-section=\"steps\"");
+  ASSERT_NE(steps, std::string::npos) << "no step section";
+  EXPECT_LT(html.find("<h3>Headline metrics</h3>"), steps);
+  EXPECT_LT(steps, html.find("<h3>Differences: arm")) << "the steps come before the arm − baseline charts";
+  const std::string section = html.substr(steps, html.find("</section>", steps) - steps);
+  const std::vector<std::string> values = bar_values(section, "step-purchasers");
+  ASSERT_EQ(values.size(), 2u) << "a bar per step";
+  EXPECT_EQ(values[0].substr(0, values[0].find(' ')), format_delta(10.0, "count"));  // first − baseline
+  EXPECT_EQ(values[1].substr(0, values[1].find(' ')), format_delta(15.5, "count"));  // second − first
+  EXPECT_NE(format_delta(15.5, "count"), format_delta(25.5, "count"));
+  // The arm − baseline charts are still there, second − baseline in them.
+  const std::vector<std::string> against_baseline = bar_values(html, "delta-purchasers");
+  ASSERT_EQ(against_baseline.size(), 2u);
+  EXPECT_EQ(against_baseline[1].substr(0, against_baseline[1].find(' ')), format_delta(25.5, "count"));
+  // Without --steps: the page as before.
+  EXPECT_EQ(report_html({source}).find("data-section=\"steps\""), std::string::npos);
+
+  // A file without /pairs: a note, and no step section.
+  {
+    H5::H5File file(path, H5F_ACC_RDWR);
+    ASSERT_GE(H5Ldelete(file.getId(), "pairs", H5P_DEFAULT), 0);
+  }
+  const ReportSource bare = read_report_source(path);
+  EXPECT_FALSE(bare.pairs.has_value());
+  const std::string note_html = report_html({bare}, ReportOptions{"", true});
+  EXPECT_EQ(note_html.find("data-section=\"steps\""), std::string::npos);
+  EXPECT_NE(note_html.find("Step by step is not shown: this comparison file has no arm-vs-arm differences"),
+            std::string::npos);
+  EXPECT_NE(note_html.find("data-chart=\"delta-purchasers\""), std::string::npos) << "the other sections stay";
 }
 
 }  // namespace

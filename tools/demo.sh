@@ -236,8 +236,10 @@ END {
 }' <(awk "$flatten" "$out_dir/ladder.json") <(awk "$flatten" "$out_dir/personas.json") | tee "$out_dir/ladder.txt"
 
 if ((write_report)); then
-  show report "$out_dir/ladder.h5" -o "$out_dir/demo.html"
-  "$journeysim" report "$out_dir/ladder.h5" -o "$out_dir/demo.html" -q
+  # --steps: each rung − the rung below, as the table above prints them.
+  title="Funnel versus ecosystem, one mechanism at a time"
+  show report "$out_dir/ladder.h5" -o "$out_dir/demo.html" --steps --title "\"$title\""
+  "$journeysim" report "$out_dir/ladder.h5" -o "$out_dir/demo.html" --steps --title "$title" -q
 fi
 echo
 echo "Wrote $out_dir/: ladder.txt (this table), ladder.h5 and ladder.json (every rung's results and deltas),"

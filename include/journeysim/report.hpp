@@ -9,6 +9,7 @@
 //
 //   std::vector<ReportSource> sources{read_report_source("run.h5")};
 //   write_text_atomically("report.html", report_html(sources));
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,14 @@ namespace journeysim {
 
 enum class ResultFileKind { run, comparison, sweep };
 
+// One arm-vs-arm difference as a comparison file stores it under
+// /pairs/<A vs B>: delta[metric] = arm − versus (mean, 95% CI) in the file's
+// data units (rates as fractions), for every headline metric.
+struct StoredPair {
+  std::string label, arm, versus;
+  std::map<std::string, Interval> delta;
+};
+
 // One input file, read by the project's readers.
 struct ReportSource {
   std::string path;
@@ -29,6 +38,15 @@ struct ReportSource {
   std::optional<Results> run;
   std::optional<Comparison> comparison;
   std::optional<SweepData> sweep;
+  // A comparison file's /pairs group; nullopt when the file has none (the
+  // group is there, empty, for a comparison of one arm).
+  std::optional<std::vector<StoredPair>> pairs;
+};
+
+// What `journeysim report` was asked for beyond the files.
+struct ReportOptions {
+  std::string title;   // the page's <title> and heading ("" → "journeysim report: FILE")
+  bool steps = false;  // comparisons: a "Step by step" section, each arm − the arm before
 };
 
 // Which kind of journeysim file `path` is, from its root `format` attribute.
@@ -39,7 +57,7 @@ ResultFileKind result_file_kind(const std::string& path);
 ReportSource read_report_source(const std::string& path);
 
 // The whole page: a section per source, in order.
-std::string report_html(const std::vector<ReportSource>& sources);
+std::string report_html(const std::vector<ReportSource>& sources, const ReportOptions& options = {});
 
 namespace report {
 
@@ -114,6 +132,8 @@ struct DeltaBar {
 struct DeltaPanel {
   std::string key, label, unit;
   std::vector<DeltaBar> bars;
+  std::string versus = "arm − baseline";  // what a bar is the difference of, for the chart's title
+  std::string chart = "delta";            // data-chart is "<chart>-<key>"
 };
 
 // A metric over two parameters: values[iy * xs.size() + ix], NaN where not run.
@@ -142,6 +162,20 @@ struct ComparisonView {
 };
 ComparisonView comparison_view(const Comparison& comparison);
 
+// Step by step: arm k − arm k−1 for every arm (the first arm − the baseline),
+// per metric the comparison charts. The first step is the comparison's own
+// arm-vs-baseline delta; the others are the file's stored pairs (A vs B is
+// A − B, turned around where the later arm comes second). Without pairs
+// (nullopt), or without the pair a step needs, `available` is false and
+// `note` says why.
+struct StepView {
+  bool available = false;
+  std::string note;
+  std::vector<std::string> steps;  // "3_reviews − 2_loops", in arm order
+  std::vector<DeltaPanel> panels;  // a bar per step, labelled with the later arm
+};
+StepView step_view(const Comparison& comparison, const std::optional<std::vector<StoredPair>>& pairs);
+
 struct SweepView {
   std::string title;
   std::vector<std::string> parameters;
@@ -158,6 +192,8 @@ std::string format_kpi(double value, const std::string& unit);
 std::string format_ci(const Interval& value, const std::string& unit);
 // The axis text of a unit: "%", "money", "days", "NPS", "count".
 std::string unit_text(const std::string& unit);
+// A delta as the delta charts print it ("+5,584", "−1.20 pp", "n/a").
+std::string format_delta(double value, const std::string& unit);
 
 // ---- the touchpoint map (Graphviz) ------------------------------------------
 

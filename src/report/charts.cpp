@@ -58,13 +58,6 @@ std::string shorten(const std::string& text, std::size_t max_chars) {
   return cut == text.size() ? text : text.substr(0, cut) + "\xE2\x80\xA6";
 }
 
-// A delta as the comparison table prints it; rates in percentage points.
-std::string format_delta(double value, const std::string& unit) {
-  if (!std::isfinite(value)) return "n/a";
-  if (unit == "%") return fmt::format("{}{:.2f} pp", value > 0 ? "+" : value < 0 ? "\xE2\x88\x92" : "", std::fabs(value));
-  return io_detail::format_signed(value, unit);
-}
-
 // Viridis, sampled: perceptually even and readable without red–green.
 std::string viridis(double t) {
   static constexpr double stops[][3] = {{68, 1, 84},    {72, 40, 120},  {62, 74, 137},  {49, 104, 142}, {38, 130, 142},
@@ -122,6 +115,13 @@ void draw_x_axis(Svg& svg, const Axis& axis, double left, double right, double b
 }
 
 }  // namespace
+
+// A delta as the comparison table prints it; rates in percentage points.
+std::string format_delta(double value, const std::string& unit) {
+  if (!std::isfinite(value)) return "n/a";
+  if (unit == "%") return fmt::format("{}{:.2f} pp", value > 0 ? "+" : value < 0 ? "\xE2\x88\x92" : "", std::fabs(value));
+  return io_detail::format_signed(value, unit);
+}
 
 std::pair<double, double> line_chart_y_extent(const LineChart& chart) {
   double y_lo = std::numeric_limits<double>::infinity(), y_hi = -y_lo;
@@ -255,7 +255,7 @@ std::string delta_svg(const DeltaPanel& panel, double width) {
   }
   const std::string unit = panel.unit == "%" ? "percentage points" : unit_text(panel.unit);
 
-  Svg svg(width, height, "Δ " + panel.label + " (arm − baseline, 95% CI)", "delta-" + panel.key);
+  Svg svg(width, height, "Δ " + panel.label + " (" + panel.versus + ", 95% CI)", panel.chart + "-" + panel.key);
   svg.text(8, 18, panel.label, {{"class", "panel-title"}});
   for (double t : axis.ticks) {
     const double x = map(t, axis, left, right);

@@ -156,7 +156,26 @@ std::string run_section(const Results& results, const std::string& path) {
   return out + "</section>\n";
 }
 
-std::string comparison_section(const Comparison& comparison, const std::string& path) {
+// Step by step: each arm − the arm before it, from the file's arm-vs-arm
+// pairs; without them, a note saying why there is no such section.
+std::string steps_section(const Comparison& comparison, const std::optional<std::vector<StoredPair>>& pairs) {
+  const StepView view = step_view(comparison, pairs);
+  if (!view.available) return notes_html({view.note});
+  std::string out = "<section class=\"steps\" data-section=\"steps\">\n<h3>Step by step: each arm \u2212 the arm before it, "
+                    "with 95% CIs</h3>\n<p class=\"meta\">A bar per step, named by the arm it adds: ";
+  for (std::size_t k = 0; k < view.steps.size(); ++k) out += (k ? ", " : "") + escape(view.steps[k]);
+  out += comparison.pairing == Pairing::paired
+             ? ". Paired differences (common random numbers) as the comparison file stores them (/pairs); each "
+               "step is what that arm's change adds on top of the arm before.</p>\n"
+             : ". Independent runs (Welch CIs), as the comparison file stores them (/pairs).</p>\n";
+  out += "<div class=\"panels\">\n";
+  for (const DeltaPanel& panel : view.panels) out += figure(delta_svg(panel, kHalf), "");
+  out += "</div>\n<p class=\"meta\">Solid bars and * : the CI excludes 0 (not noise); pale bars: it does not.</p>\n";
+  return out + "</section>\n";
+}
+
+std::string comparison_section(const Comparison& comparison, const std::string& path,
+                               const std::optional<std::vector<StoredPair>>& pairs, bool steps) {
   const ComparisonView view = comparison_view(comparison);
   std::string out = "<section class=\"compare\">\n<h2>Comparison: " + escape(view.title) + "</h2>\n";
   out += provenance(comparison.baseline, path);
@@ -180,6 +199,8 @@ std::string comparison_section(const Comparison& comparison, const std::string& 
     out += "</tr>\n";
   }
   out += "</table>\n";
+
+  if (steps) out += steps_section(comparison, pairs);
 
   out += "<h3>Differences: arm − baseline, with 95% CIs</h3>\n<div class=\"panels\">\n";
   for (const DeltaPanel& panel : view.deltas) {
@@ -261,23 +282,28 @@ std::string sweep_section(const SweepData& sweep, const std::string& path) {
 
 namespace journeysim {
 
-std::string report_html(const std::vector<ReportSource>& sources) {
+std::string report_html(const std::vector<ReportSource>& sources, const ReportOptions& options) {
   using namespace report;
   std::string title = "journeysim report";
   if (sources.size() == 1) title += ": " + sources.front().path;
+  if (!options.title.empty()) title = options.title;
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     // No network: forbid every fetch, so the page is what the file holds.
                     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
                     "img-src data:\">\n<title>" +
                     escape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
-  out += "<h1>journeysim report</h1>\n<p class=\"meta\">" +
+  out += "<h1>" + escape(options.title.empty() ? std::string("journeysim report") : options.title) +
+         "</h1>\n<p class=\"meta\">" +
          escape(fmt::format("{} file{}, journeysim {}", sources.size(), sources.size() == 1 ? "" : "s", JOURNEYSIM_VERSION)) +
          ". Means across replications with 95% confidence intervals; n/a where a metric is undefined "
          "(e.g. a cost per purchaser without purchasers).</p>\n";
   for (const ReportSource& source : sources) {
     if (source.run) out += run_section(*source.run, source.path);
-    if (source.comparison) out += comparison_section(*source.comparison, source.path);
+    if (source.comparison) out += comparison_section(*source.comparison, source.path, source.pairs, options.steps);
+    if (options.steps && !source.comparison) {
+      out += notes_html({"--steps: '" + source.path + "' is not a comparison file, so it has no steps to show."});
+    }
     if (source.sweep) out += sweep_section(*source.sweep, source.path);
   }
   out += "</body>\n</html>\n";

@@ -1,8 +1,10 @@
 // Which kind of result file a report input is, and reading it with the
 // reader of that kind. Only the root `format` attribute is read here; the
 // readers in src/io and src/ensemble do the rest (and their own checks).
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include <H5Cpp.h>
 #include <fmt/format.h>
@@ -46,6 +48,49 @@ std::string root_format(const std::string& path) {
   }
 }
 
+// The /pairs group of a comparison file (hdf5_compare.cpp): every pair's
+// label, arm, versus and delta/<metric> = [mean, ci95 low, ci95 high], arm −
+// versus. nullopt when the file has no /pairs group.
+std::optional<std::vector<StoredPair>> read_stored_pairs(const std::string& path) {
+  namespace d = hdf5_detail;
+  const d::QuietHdf5 quiet;
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    if (H5Lexists(root.getId(), "pairs", H5P_DEFAULT) <= 0) return std::nullopt;
+    const H5::Group pairs = d::open_child_group(root, "pairs", path);
+    std::vector<StoredPair> out;
+    for (hsize_t i = 0; i < pairs.getNumObjs(); ++i) {
+      const std::string name = pairs.getObjnameByIdx(i);
+      const H5::Group group = d::open_child_group(pairs, name, path);
+      StoredPair pair;
+      pair.label = d::read_string_attribute(group, "label", path);
+      pair.arm = d::read_string_attribute(group, "arm", path);
+      pair.versus = d::read_string_attribute(group, "versus", path);
+      const H5::Group delta = d::open_child_group(group, "delta", path);
+      for (hsize_t m = 0; m < delta.getNumObjs(); ++m) {
+        const std::string key = delta.getObjnameByIdx(m);
+        const H5::DataSet dataset = delta.openDataSet(key);
+        if (dataset.getSpace().getSimpleExtentNpoints() != 3) {
+          throw InputError(fmt::format("'{}' is damaged or was not written by journeysim: /pairs/{}/delta/{} does "
+                                       "not hold 3 numbers (mean, ci95 low, ci95 high)",
+                                       path, name, key));
+        }
+        double values[3];
+        dataset.read(values, H5::PredType::NATIVE_DOUBLE);
+        Interval interval{values[0], {}, {}};
+        if (std::isfinite(values[1])) interval.low = values[1];
+        if (std::isfinite(values[2])) interval.high = values[2];
+        pair.delta[key] = interval;
+      }
+      out.push_back(std::move(pair));
+    }
+    return out;
+  } catch (const H5::Exception& e) {
+    throw InputError(fmt::format("'{}': cannot read its arm-vs-arm differences (/pairs): {}", path, e.getDetailMsg()));
+  }
+}
+
 }  // namespace
 
 ResultFileKind result_file_kind(const std::string& path) {
@@ -72,7 +117,10 @@ ReportSource read_report_source(const std::string& path) {
   source.kind = result_file_kind(path);
   switch (source.kind) {
     case ResultFileKind::run: source.run = read_results_hdf5(path); break;
-    case ResultFileKind::comparison: source.comparison = read_comparison_hdf5(path); break;
+    case ResultFileKind::comparison:
+      source.comparison = read_comparison_hdf5(path);
+      source.pairs = read_stored_pairs(path);
+      break;
     case ResultFileKind::sweep: source.sweep = read_sweep_hdf5(path); break;
   }
   return source;

@@ -281,6 +281,72 @@ ComparisonView comparison_view(const Comparison& comparison) {
   return view;
 }
 
+StepView step_view(const Comparison& comparison, const std::optional<std::vector<StoredPair>>& pairs) {
+  StepView view;
+  if (!pairs) {
+    view.note = "Step by step is not shown: this comparison file has no arm-vs-arm differences (no /pairs group), "
+                "so each arm's difference from the arm before it cannot be read from it. The differences below are "
+                "each arm − the baseline.";
+    return view;
+  }
+  const std::size_t n = comparison.arms.size();
+  if (n == 0) {
+    view.note = "Step by step is not shown: the comparison has no arms.";
+    return view;
+  }
+  // step[k][metric]: arm k − arm k−1 (display units come later).
+  std::vector<std::map<std::string, Interval>> step(n);
+  for (const MetricComparison& m : comparison.metrics(0)) step[0][m.key] = m.difference.delta;
+  view.steps.push_back(comparison.arms[0].label + " \u2212 " +
+                       (comparison.baseline.label.empty() ? std::string("baseline") : comparison.baseline.label));
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::string& later = comparison.arms[k].label;
+    const std::string& earlier = comparison.arms[k - 1].label;
+    bool found = false;
+    for (const StoredPair& pair : *pairs) {
+      const bool forward = pair.arm == later && pair.versus == earlier;
+      const bool backward = pair.arm == earlier && pair.versus == later;
+      if (!forward && !backward) continue;
+      for (const auto& [key, delta] : pair.delta) {
+        if (forward) {
+          step[k][key] = delta;
+        } else {  // earlier − later: turn it around
+          Interval turned{-delta.mean, {}, {}};
+          if (delta.high) turned.low = -*delta.high;
+          if (delta.low) turned.high = -*delta.low;
+          step[k][key] = turned;
+        }
+      }
+      found = true;
+      break;
+    }
+    if (!found) {
+      view.note = "Step by step is not shown: the file has no stored difference between '" + later + "' and '" +
+                  earlier + "'.";
+      return view;
+    }
+    view.steps.push_back(later + " \u2212 " + earlier);
+  }
+  for (const std::string& key : chart_keys()) {
+    const MetricDefinition* metric = find_metric(key);
+    DeltaPanel panel{key, metric == nullptr ? key : metric->label, metric_unit(key), {}};
+    panel.versus = "each arm \u2212 the arm before";
+    panel.chart = "step";
+    bool any = false;
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto it = step[k].find(key);
+      if (it == step[k].end()) continue;
+      const Interval delta = scaled(it->second, panel.unit == "%" ? 100.0 : 1.0);
+      any = any || std::isfinite(delta.mean);
+      const bool significant = delta.low && delta.high && (*delta.low > 0 || *delta.high < 0);
+      panel.bars.push_back({comparison.arms[k].label, delta, significant});
+    }
+    if (any) view.panels.push_back(std::move(panel));
+  }
+  view.available = true;
+  return view;
+}
+
 SweepView sweep_view(const SweepData& sweep) {
   SweepView view;
   view.title = sweep.scenario_name;
