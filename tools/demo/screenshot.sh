@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out=${1:-$(mktemp -d)}
 mkdir -p "$out" && out=$(cd "$out" && pwd)
 png=$root/tools/demo/demo.png
-width=1200 height=1960   # the page down to the end of the difference charts
+width=1200 height=2700   # the page down to the end of the step-by-step charts
 
 bash "$root/tools/demo.sh" -o "$out" >"$out/demo.txt" 2>&1
 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
