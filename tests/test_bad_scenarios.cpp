@@ -23,6 +23,7 @@
 #include <gtest/gtest.h>
 
 #include "bad_input_support.hpp"
+#include "support.hpp"
 
 namespace {
 
@@ -164,17 +165,7 @@ TEST(BadScenarios, CoverEveryErrorClass) {
 
 // ---- inputs made here -------------------------------------------------------------
 
-const std::string kBase = R"(horizon_days: 90
-market: {size: 10000}
-awareness:
-  channels:
-    - {via: ad, rate: 0.01}
-touchpoints:
-  ad:       {stage: awareness, cost: 0.5, experience: 0.7}
-  checkout: {stage: purchase, purchase: {revenue: 50}, experience: {mean: 0.8, sd: 0.1}}
-transitions:
-  ad: {checkout: 0.1}
-)";
+const std::string& kBase = journeysim::testing::kMinimalScenario;
 
 bool has_error_at(const BoundedResult& r, const std::string& file, const std::string& place,
                   const std::string& fragment) {

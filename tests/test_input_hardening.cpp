@@ -11,22 +11,13 @@
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/load.hpp"
 #include "scenario/yaml_tree.hpp"
+#include "support.hpp"
 
 namespace {
 
 using journeysim::Diagnostics;
 
-const std::string kBase = R"(horizon_days: 90
-market: {size: 10000}
-awareness:
-  channels:
-    - {via: ad, rate: 0.01}
-touchpoints:
-  ad:       {stage: awareness, cost: 0.5, experience: 0.7}
-  checkout: {stage: purchase, purchase: {revenue: 50}, experience: {mean: 0.8, sd: 0.1}}
-transitions:
-  ad: {checkout: 0.1}
-)";
+const std::string& kBase = journeysim::testing::kMinimalScenario;
 
 bool has(const Diagnostics& d, const std::string& text) { return d.format().find(text) != std::string::npos; }
 
