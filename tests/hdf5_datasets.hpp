@@ -1,7 +1,7 @@
 #pragma once
-// Every dataset of an HDF5 file as raw bytes in the file's own type, by path:
-// for checking that two files hold bit-identical data (attributes such as
-// timestamps may differ).
+// Every dataset of an HDF5 file as raw bytes in the file's own type (text for
+// variable-length strings), by path: for checking that two files hold
+// bit-identical data (attributes such as timestamps may differ).
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +20,22 @@ inline void collect_datasets(const H5::Group& group, const std::string& prefix,
     }
     const H5::DataSet dataset = group.openDataSet(name);
     const H5::DataType type = dataset.getDataType();
-    std::vector<char> bytes(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints()) * type.getSize());
-    if (!bytes.empty()) dataset.read(bytes.data(), type);
+    const auto elements = static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNpoints());
+    std::vector<char> bytes;
+    if (type.getClass() == H5T_STRING && H5::StrType(dataset).isVariableStr()) {
+      // Variable-length strings read as pointers: keep their text, each ended by a NUL.
+      std::vector<char*> strings(elements);
+      const H5::StrType string_type = dataset.getStrType();
+      if (elements > 0) dataset.read(strings.data(), string_type);
+      for (const char* text : strings) {
+        for (const char* c = text ? text : ""; *c != '\0'; ++c) bytes.push_back(*c);
+        bytes.push_back('\0');
+      }
+      if (elements > 0) H5Dvlen_reclaim(string_type.getId(), dataset.getSpace().getId(), H5P_DEFAULT, strings.data());
+    } else {
+      bytes.resize(elements * type.getSize());
+      if (!bytes.empty()) dataset.read(bytes.data(), type);
+    }
     out[prefix + name] = std::move(bytes);
   }
 }

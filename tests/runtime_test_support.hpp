@@ -36,13 +36,18 @@ inline ChildLimits address_space_limit(rlim_t bytes) {
   return limits;
 }
 
+// Any program found on PATH, with its arguments (e.g. mpirun … journeysim …).
+struct Program {
+  std::vector<std::string> argv;
+};
+
 class Child {
  public:
-  Child(const std::vector<std::string>& args, const ChildLimits& limits = {}) : capture_() {
+  Child(const std::vector<std::string>& args, const ChildLimits& limits = {}) : Child(with_binary(args), limits) {}
+  explicit Child(Program program, const ChildLimits& limits = {}) : capture_() {
     out_path_ = capture_ / "stdout";
     err_path_ = capture_ / "stderr";
-    std::vector<std::string> argv_strings{JOURNEYSIM_BINARY};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    std::vector<std::string> argv_strings = std::move(program.argv);
     for (const auto& arg : argv_strings) command_ += (command_.empty() ? "" : " ") + arg;
     std::vector<char*> argv;
     for (auto& arg : argv_strings) argv.push_back(arg.data());
@@ -73,7 +78,7 @@ class Child {
       sigset_t none;
       sigemptyset(&none);
       ::sigprocmask(SIG_SETMASK, &none, nullptr);
-      ::execv(argv[0], argv.data());
+      ::execvp(argv[0], argv.data());
       ::_exit(127);
     }
   }
@@ -135,6 +140,12 @@ class Child {
   }
 
  private:
+  static Program with_binary(const std::vector<std::string>& args) {
+    Program program{{JOURNEYSIM_BINARY}};
+    program.argv.insert(program.argv.end(), args.begin(), args.end());
+    return program;
+  }
+
   void record(int status) {
     reaped_ = true;
     if (WIFEXITED(status)) result_.exit_code = WEXITSTATUS(status);

@@ -33,6 +33,7 @@ using cli_testing::run_cli;
 using cli_testing::scenario_path;
 using cli_testing::TempDir;
 using testing::load_yaml;
+using testing::without_timing;
 
 // Everyone is aware at day 0 and walks ad → site → shop → returns → out,
 // with fixed dwells that are exact in binary, so every time is an exact sum.
@@ -66,13 +67,6 @@ Results run_traced(const Scenario& scenario, std::uint32_t customers, unsigned t
   options.max_events_per_customer = max_events;
   options.trace_customers = customers;
   return engine.run(plan_for(scenario, options));
-}
-
-nlohmann::json without_timing(nlohmann::json json) {
-  for (const char* key : {"wall_seconds", "events_per_s", "threads"}) json.erase(key);
-  if (json.contains("runs"))
-    for (auto& run : json["runs"]) run.erase("wall_seconds");
-  return json;
 }
 
 std::string place_of(const Results& results, const TraceRow& row) {
