@@ -10,6 +10,7 @@
 #include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
 #include "journeysim/load.hpp"
+#include "journeysim/partition.hpp"
 #include "journeysim/runtime.hpp"
 #include "progress_bar.hpp"
 
@@ -60,32 +61,46 @@ class CompareCommand : public Command {
   }
 
   int run() override {
-    files_ = {first_file_};
-    if (!second_file_.empty()) files_.push_back(second_file_);
-    if (files_.size() == 2 && !arms_.empty())
-      throw journeysim::InputError("compare takes either one scenario with --strategy arms, or two scenario files "
-                                   "without --strategy; to compare strategies of two files, run compare on each");
-    if (files_.size() == 1 && arms_.empty())
-      throw journeysim::InputError("nothing to compare: give --strategy NAME (repeatable), or a second scenario file");
-    if (!out_.empty()) check_output_file(out_);
-
+    // Under mpirun/srun the ranks split each arm's market (journeysim/partition.hpp);
+    // each runs this, and only rank 0 prints and writes.
+    journeysim::cluster::Session& session = cluster_session();
+    std::unique_ptr<journeysim::MarketPartition> partition;
+    if (session.distributed()) partition = session.market_partition();
+    const bool speaks = session.rank() == 0;
     std::vector<journeysim::RunPlan> plans;
     journeysim::Comparison comparison;
-    if (files_.size() == 1) {
-      if (!paired_plans(plans)) return exit_bad_input;
-      comparison.pairing = journeysim::Pairing::paired;
-    } else {
-      if (!two_file_plans(plans)) return exit_bad_input;
-      // The same seed and replications: replication k of both files draws from
-      // the same streams, so the k differences are paired (a paired t-interval
-      // is valid whatever the correlation; Welch's assumes none).
-      comparison.pairing = plans[0].seed == plans[1].seed ? journeysim::Pairing::paired : journeysim::Pairing::unpaired;
-      comparison.two_files = true;
-    }
+    if (const int code = journeysim::all_or_none(partition.get(), [&] {
+          files_ = {first_file_};
+          if (!second_file_.empty()) files_.push_back(second_file_);
+          if (files_.size() == 2 && !arms_.empty())
+            throw journeysim::InputError(
+                "compare takes either one scenario with --strategy arms, or two scenario files without --strategy; "
+                "to compare strategies of two files, run compare on each");
+          if (files_.size() == 1 && arms_.empty())
+            throw journeysim::InputError(
+                "nothing to compare: give --strategy NAME (repeatable), or a second scenario file");
+          if (speaks && !out_.empty()) check_output_file(out_);
+          if (files_.size() == 1) {
+            if (!paired_plans(plans)) return exit_bad_input;
+            comparison.pairing = journeysim::Pairing::paired;
+          } else {
+            if (!two_file_plans(plans)) return exit_bad_input;
+            // The same seed and replications: replication k of both files draws from
+            // the same streams, so the k differences are paired (a paired t-interval
+            // is valid whatever the correlation; Welch's assumes none).
+            comparison.pairing =
+                plans[0].seed == plans[1].seed ? journeysim::Pairing::paired : journeysim::Pairing::unpaired;
+            comparison.two_files = true;
+          }
+          return exit_ok;
+        }))
+      return code;
 
-    options_.warn_about_threads();
-    journeysim::Engine engine(options_.threads);
-    ProgressBar progress(!options_.quiet && stderr_is_terminal());
+    unsigned threads = options_.threads;
+    if (partition && threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
+    if (speaks) options_.warn_about_threads();
+    journeysim::Engine engine(threads, partition.get());
+    ProgressBar progress(speaks && !options_.quiet && stderr_is_terminal());
     for (std::size_t i = 0; i < plans.size(); ++i) {
       journeysim::Results results;
       try {
@@ -101,6 +116,7 @@ class CompareCommand : public Command {
       else comparison.arms.push_back(std::move(results));
     }
     progress.finish();
+    if (!speaks) return exit_ok;  // rank 0 has the same results, and writes them
     stamp(comparison.baseline);
     for (journeysim::Results& arm : comparison.arms) {  // one comparison, one provenance
       arm.command_line = comparison.baseline.command_line;

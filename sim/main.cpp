@@ -8,6 +8,7 @@
 #include "journeysim/cluster.hpp"
 #include "journeysim/diagnostics.hpp"
 #include "journeysim/errors.hpp"
+#include "journeysim/partition.hpp"
 #include "journeysim/runtime.hpp"
 
 int main(int argc, char** argv) {
@@ -54,10 +55,12 @@ int main(int argc, char** argv) {
     session.emplace();
     cli::set_cluster_session(&*session);
     rank = session->rank();
-    if (session->distributed() && !app.got_subcommand("sweep")) {
+    // sweep shares out points; run and compare split each market across the processes.
+    if (session->distributed() && !app.got_subcommand("sweep") && !app.got_subcommand("run") &&
+        !app.got_subcommand("compare")) {
       if (rank != 0) return cli::exit_bad_input;  // rank 0 says why
       throw journeysim::InputError(fmt::format(
-          "started as {} processes: only `sweep` runs distributed so far; run `{}` as one process",
+          "started as {} processes: only `run`, `compare` and `sweep` run distributed; run `{}` as one process",
           session->size(), app.get_subcommands().front()->get_name()));
     }
     for (const auto& command : commands)
@@ -67,6 +70,14 @@ int main(int argc, char** argv) {
     std::cout.flush();
     if (rank == 0) std::cerr << "journeysim: " << error.what() << '\n';
     return end_with(journeysim::runtime::exit_code_for(error.signal()));
+  } catch (const journeysim::PeerFailed& peer) {
+    // Another process failed a step all had to pass; it, or rank 0, said why.
+    if (rank == 0)
+      std::cerr << fmt::format("journeysim: rank {} stopped with exit status {}; it says why above (ranks "
+                               "other than 0 print no messages about the scenario: check that rank {} can read "
+                               "the same files)\n",
+                               peer.failed_rank(), peer.exit_code(), peer.failed_rank());
+    return end_with(peer.exit_code());
   } catch (const journeysim::ScenarioError& error) {
     cli::print_diagnostics(error.diagnostics, false);
     return end_with(cli::exit_bad_input);

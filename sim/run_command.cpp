@@ -9,6 +9,7 @@
 #include "command.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/io.hpp"
+#include "journeysim/partition.hpp"
 #include "journeysim/runtime.hpp"
 #include "progress_bar.hpp"
 
@@ -54,15 +55,28 @@ class RunCommand : public Command {
   }
 
   int run() override {
+    // Under mpirun/srun the ranks split the market (journeysim/partition.hpp);
+    // each runs this, and only rank 0 prints and writes.
+    journeysim::cluster::Session& session = cluster_session();
+    std::unique_ptr<journeysim::MarketPartition> partition;
+    if (session.distributed()) partition = session.market_partition();
+    const bool speaks = session.rank() == 0;
     const bool tracing = subcommand_->count("--trace") > 0;
-    if (tracing) check_trace_path();
-    auto scenario = source_.load(options_.quiet);
-    if (!scenario) return exit_bad_input;
-    if (!out_.empty()) check_output_file(out_);
-    if (tracing) check_output_file(trace_);
-    options_.warn_about_threads();
-    journeysim::Engine engine(options_.threads);
-    ProgressBar progress(!options_.quiet && stderr_is_terminal());
+    std::optional<journeysim::Scenario> scenario;
+    if (const int code = journeysim::all_or_none(partition.get(), [&] {
+          if (tracing) check_trace_path();
+          scenario = source_.load(options_.quiet);
+          if (!scenario) return exit_bad_input;
+          if (speaks && !out_.empty()) check_output_file(out_);
+          if (speaks && tracing) check_output_file(trace_);
+          return exit_ok;
+        }))
+      return code;
+    unsigned threads = options_.threads;
+    if (partition && threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
+    if (speaks) options_.warn_about_threads();
+    journeysim::Engine engine(threads, partition.get());
+    ProgressBar progress(speaks && !options_.quiet && stderr_is_terminal());
     journeysim::RunOptions run_options = options_.run_options();
     if (tracing) run_options.trace_customers = trace_customers_;
     journeysim::Results results;
@@ -82,10 +96,12 @@ class RunCommand : public Command {
       }
       // --partial: write and print what was finished, then exit as interrupted.
       journeysim::runtime::acknowledge_stop();  // a further signal stops the writing at once
+      if (!speaks) return journeysim::runtime::exit_code_for(stop.signal());
       results = std::move(stop.partial());
       interrupted.emplace(stop);
     }
     progress.finish();
+    if (!speaks) return exit_ok;  // rank 0 has the same results, and writes them
     stamp(results);  // one provenance for the file and the JSON
     if (!out_.empty()) journeysim::write_results_hdf5(results, out_);
     if (tracing) {

@@ -1,16 +1,25 @@
-// Several processes (issue F): how a launch is recognised, and a sweep spread
+// Several processes (issue F): how a launch is recognised; a sweep spread
 // over MPI ranks by `mpirun -n 2` — the file's datasets equal a one-process
-// sweep's bit for bit, problems are reported once by rank 0, and commands
-// that are not distributed yet refuse instead of repeating the work.
+// sweep's bit for bit, problems are reported once by rank 0; run and compare
+// with the market split across two ranks equal one process bit for bit, and a
+// rank that dies ends the job without a result file; commands that are not
+// distributed refuse instead of repeating the work.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <chrono>
+#include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <thread>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "runtime_test_support.hpp"
 #include "hdf5_datasets.hpp"
 #include "journeysim/cluster.hpp"
 
@@ -177,10 +186,140 @@ TEST_F(DistributedSweep, ResumeAndRestartUnderTwoRanks) {
 }
 
 TEST_F(DistributedSweep, CommandsThatAreNotDistributedRefuseOnce) {
-  const CliResult result = run_two_ranks({"run", scenario_path("funnel.yaml"), "--market-size", "1000"});
+  const CliResult result = run_two_ranks({"analyze", scenario_path("funnel.yaml")});
   EXPECT_EQ(result.exit_code, 2) << result;
-  EXPECT_TRUE(contains(result.err, "only `sweep` runs distributed")) << result;
-  EXPECT_EQ(result.err.find("only `sweep`"), result.err.rfind("only `sweep`")) << result;
+  EXPECT_TRUE(contains(result.err, "only `run`, `compare` and `sweep` run distributed")) << result;
+  EXPECT_EQ(result.err.find("only `run`"), result.err.rfind("only `run`")) << result;
+}
+
+// run and compare split one market across the ranks (journeysim/partition.hpp).
+using DistributedRun = DistributedSweep;
+
+// The provenance differs between two commands; the numbers may not.
+nlohmann::json numbers_of(nlohmann::json json) {
+  if (json.is_object())
+    for (const char* key : {"command_line", "created_utc", "wall_seconds", "events_per_s", "threads", "processes"})
+      json.erase(key);
+  if (json.is_structured())
+    for (auto& item : json) item = numbers_of(item);
+  return json;
+}
+
+std::vector<std::string> entries_of(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename());
+  return names;
+}
+
+void expect_same_datasets(const std::string& expected_path, const std::string& got_path) {
+  const auto expected = journeysim::testing_hdf5::datasets_of(expected_path);
+  const auto got = journeysim::testing_hdf5::datasets_of(got_path);
+  ASSERT_GT(expected.size(), 10u);
+  ASSERT_EQ(expected.size(), got.size());
+  for (const auto& [path, bytes] : expected) {
+    ASSERT_EQ(got.count(path), 1u) << path;
+    EXPECT_TRUE(bytes == got.at(path)) << path << " differs";
+  }
+}
+
+TEST_F(DistributedRun, TwoRanksGiveOneProcesssJsonAndDatasetsBitForBit) {
+  const TempDir dir;
+  // Reviews and word of mouth on; 40,000 customers are ten blocks of ids, so both ranks have some.
+  const std::vector<std::string> run = {"run", scenario_path("ecosystem.yaml"), "-r", "2", "--market-size", "40000",
+                                        "--run-off", "--threads", "1", "--quiet", "--json"};
+  std::vector<std::string> one = run, two = run;
+  one.insert(one.end(), {"--out", dir / "one.h5"});
+  two.insert(two.end(), {"--out", dir / "two.h5"});
+  const CliResult single = run_cli(one);
+  ASSERT_EQ(single.exit_code, 0) << single;
+  const CliResult distributed = run_two_ranks(two);
+  ASSERT_EQ(distributed.exit_code, 0) << distributed;
+  const nlohmann::json expected = journeysim::cli_testing::parse_json(single);
+  const nlohmann::json got = journeysim::cli_testing::parse_json(distributed);  // one JSON object: rank 0 alone prints
+  ASSERT_GT(expected.at("runs").at(0).at("reviews").get<double>(), 0.0);
+  EXPECT_EQ(expected.at("processes"), 1);
+  EXPECT_EQ(got.at("processes"), 2);
+  const auto difference = nlohmann::json::diff(numbers_of(expected), numbers_of(got));
+  EXPECT_TRUE(difference.empty()) << difference.dump().substr(0, 2000);
+  expect_same_datasets(dir / "one.h5", dir / "two.h5");
+  EXPECT_EQ(entries_of(dir.path()).size(), 2u) << "no temporary file left";
+  // The table says how the work was split.
+  const CliResult table = run_two_ranks({"run", scenario_path("funnel.yaml"), "--market-size", "10000", "--threads", "1"});
+  ASSERT_EQ(table.exit_code, 0) << table;
+  EXPECT_TRUE(contains(table.out, "2 processes × 1 thread")) << table;
+  EXPECT_EQ(table.out.find("journeysim "), table.out.rfind("journeysim ")) << "one table, by rank 0\n" << table;
+}
+
+TEST_F(DistributedRun, CompareUnderTwoRanksEqualsOneProcess) {
+  const TempDir dir;
+  const std::vector<std::string> compare = {"compare", scenario_path("ecosystem.yaml"), "-s", "fix_support", "-s",
+                                            "referral_programme", "-r", "3", "--market-size", "20000",
+                                            "--threads", "1", "--quiet", "--json"};
+  std::vector<std::string> one = compare, two = compare;
+  one.insert(one.end(), {"--out", dir / "one.h5"});
+  two.insert(two.end(), {"--out", dir / "two.h5"});
+  const CliResult single = run_cli(one);
+  ASSERT_EQ(single.exit_code, 0) << single;
+  const CliResult distributed = run_two_ranks(two);
+  ASSERT_EQ(distributed.exit_code, 0) << distributed;
+  const auto difference = nlohmann::json::diff(numbers_of(journeysim::cli_testing::parse_json(single)),
+                                               numbers_of(journeysim::cli_testing::parse_json(distributed)));
+  EXPECT_TRUE(difference.empty()) << difference.dump().substr(0, 2000);
+  expect_same_datasets(dir / "one.h5", dir / "two.h5");
+}
+
+TEST_F(DistributedRun, BadInputIsReportedOnceByRankZero) {
+  const TempDir dir;
+  const CliResult result = run_two_ranks({"run", scenario_path("ecosystem.yaml"), "--market-size", "1000",
+                                          "--strategy", "no_such_strategy", "--out", dir / "x.h5"});
+  EXPECT_EQ(result.exit_code, 2) << result;
+  EXPECT_TRUE(contains(result.err, "no_such_strategy")) << result;
+  EXPECT_EQ(result.err.find("no_such_strategy"), result.err.rfind("no_such_strategy")) << result;
+  EXPECT_FALSE(contains(result.err, "MPI_ABORT")) << "every rank stops by itself\n" << result;
+  EXPECT_FALSE(std::filesystem::exists(dir / "x.h5"));
+}
+
+// A rank's process id under a launcher, found by its rank variable.
+std::optional<pid_t> rank_process(pid_t launcher, int rank) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string stat_line;
+    std::getline(stat, stat_line);
+    const auto after_name = stat_line.rfind(')');
+    if (after_name == std::string::npos) continue;
+    std::istringstream fields(stat_line.substr(after_name + 2));
+    char state = 0;
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent != launcher) continue;
+    std::ifstream environ(entry.path() / "environ");
+    std::string variable;
+    while (std::getline(environ, variable, '\0'))
+      if (variable == "OMPI_COMM_WORLD_RANK=" + std::to_string(rank)) return std::stoi(name);
+  }
+  return std::nullopt;
+}
+
+TEST_F(DistributedRun, ARankThatDiesEndsTheJobAndNothingIsWritten) {
+  const TempDir dir;
+  // Long enough to be killed mid-run: 50 million customers at one thread per rank.
+  journeysim::cli_testing::Child job(journeysim::cli_testing::Program{
+      {"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
+       scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
+       dir / "big.h5"}});
+  std::optional<pid_t> rank_one;
+  ASSERT_TRUE(job.wait_until([&] { return (rank_one = rank_process(job.pid(), 1)).has_value(); },
+                             std::chrono::seconds(60)))
+      << job.err_so_far();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // into the run
+  ::kill(*rank_one, SIGKILL);
+  const CliResult result = job.wait(std::chrono::seconds(120));
+  EXPECT_FALSE(result.timed_out) << "the other rank must not wait for ever\n" << result;
+  EXPECT_NE(result.exit_code, 0) << result;
+  EXPECT_TRUE(contains(result.err, "rank 1")) << result;
+  EXPECT_TRUE(entries_of(dir.path()).empty()) << "no result file, no temporary file";
 }
 
 }  // namespace

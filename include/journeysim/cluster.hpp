@@ -6,13 +6,15 @@
 //
 //   cluster::Session session;                 // first thing in main
 //   if (session.distributed()) {
-//     auto exchange = session.point_exchange();  // for run_sweep / serve_sweep
+//     auto exchange = session.point_exchange();    // sweep: for run_sweep / serve_sweep
+//     auto partition = session.market_partition(); // run, compare: for Engine
 //     …
 //   }
 #include <atomic>
 #include <memory>
 #include <string>
 
+#include "journeysim/partition.hpp"
 #include "journeysim/sweep.hpp"
 
 namespace journeysim::cluster {
@@ -45,9 +47,12 @@ class Session {
 
   // The sweep's point exchange over every rank (rank 0 coordinates).
   std::unique_ptr<PointExchange> point_exchange();
+  // One market split across every rank (run, compare).
+  std::unique_ptr<MarketPartition> market_partition();
 
   // True while this rank takes part in distributed work that the others
-  // wait on (from a sweep's begin until its last point is handed in).
+  // wait on (from a sweep's begin until its last point is handed in; a
+  // partitioned Engine::run).
   bool work_in_flight() const { return work_in_flight_; }
 
   // Ends every rank at once with this exit code (after the message is out):

@@ -40,9 +40,15 @@ struct RunPlan {
 // A plan from a scenario and run options (seed and market size default to the scenario's).
 RunPlan plan_for(Scenario scenario, const RunOptions& options = {});
 
+class MarketPartition;  // partition.hpp
+
 class Engine {
  public:
   explicit Engine(unsigned threads = 0);  // 0: all hardware threads
+  // One of several processes that split each plan's market between them
+  // (partition.hpp): every process runs the same plans in the same order and
+  // gets the same Results. The partition must outlive the engine.
+  Engine(unsigned threads, MarketPartition* partition);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

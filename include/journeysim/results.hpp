@@ -166,7 +166,8 @@ struct Results {
   std::uint64_t market_size = 0;
   double horizon_days = 0.0;
   double step_days = 0.0;
-  unsigned threads = 0;
+  unsigned threads = 0;       // per process
+  std::uint32_t processes = 1;  // that split the market between them (MPI ranks)
   std::vector<std::string> touchpoints;
   std::vector<double> touchpoint_cost;     // per visit
   std::vector<double> touchpoint_revenue;  // per purchase (0: not a purchase touchpoint)

@@ -10,6 +10,7 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <span>
 #include <thread>
 #include <vector>
 
@@ -186,6 +187,61 @@ class MpiPointExchange final : public PointExchange {
   std::exception_ptr dispatcher_error_;
 };
 
+// One market split across the ranks of MPI_COMM_WORLD. Only the main
+// thread calls it, between steps (MPI_THREAD_SERIALIZED is enough).
+class MpiMarketPartition final : public MarketPartition {
+ public:
+  MpiMarketPartition(int rank, int size, std::atomic<bool>& in_flight)
+      : rank_(static_cast<std::uint32_t>(rank)), size_(static_cast<std::uint32_t>(size)), in_flight_(in_flight) {}
+  ~MpiMarketPartition() override {
+    if (std::uncaught_exceptions() == 0) in_flight_ = false;
+  }
+
+  std::uint32_t rank() const override { return rank_; }
+  std::uint32_t ranks() const override { return size_; }
+
+  void sum(std::span<std::uint64_t> values) override {
+    constexpr std::size_t chunk = std::size_t{1} << 30;  // MPI counts are ints
+    for (std::size_t first = 0; first < values.size(); first += chunk) {
+      const std::size_t count = std::min(chunk, values.size() - first);
+      check(MPI_Allreduce(MPI_IN_PLACE, values.data() + first, static_cast<int>(count), MPI_UINT64_T, MPI_SUM,
+                          MPI_COMM_WORLD),
+            "MPI_Allreduce");
+    }
+  }
+
+  std::vector<std::vector<std::byte>> gather(std::span<const std::byte> bytes) override {
+    if (bytes.size() > static_cast<std::size_t>(std::numeric_limits<int>::max() / static_cast<int>(size_)))
+      throw std::runtime_error(fmt::format("{} bytes to share from one rank: too many for one MPI_Allgatherv",
+                                           bytes.size()));
+    const int mine = static_cast<int>(bytes.size());
+    std::vector<int> counts(size_), offsets(size_);
+    check(MPI_Allgather(&mine, 1, MPI_INT, counts.data(), 1, MPI_INT, MPI_COMM_WORLD), "MPI_Allgather");
+    long long total = 0;
+    for (std::uint32_t r = 0; r < size_; ++r) {
+      offsets[r] = static_cast<int>(total);
+      total += counts[r];
+      if (total > std::numeric_limits<int>::max())
+        throw std::runtime_error("more bytes to share than one MPI_Allgatherv can carry");
+    }
+    std::vector<std::byte> all(static_cast<std::size_t>(total));
+    check(MPI_Allgatherv(bytes.data(), mine, MPI_BYTE, all.data(), counts.data(), offsets.data(), MPI_BYTE,
+                         MPI_COMM_WORLD),
+          "MPI_Allgatherv");
+    std::vector<std::vector<std::byte>> by_rank(size_);
+    for (std::uint32_t r = 0; r < size_; ++r)
+      by_rank[r].assign(all.begin() + offsets[r], all.begin() + offsets[r] + counts[r]);
+    return by_rank;
+  }
+
+  void set_in_flight(bool in_flight) override { in_flight_ = in_flight; }
+
+ private:
+  std::uint32_t rank_;
+  std::uint32_t size_;
+  std::atomic<bool>& in_flight_;
+};
+
 }  // namespace
 
 bool mpi_compiled() { return true; }
@@ -211,6 +267,11 @@ std::unique_ptr<PointExchange> Session::point_exchange() {
   return std::make_unique<MpiPointExchange>(launch_.rank, launch_.size, work_in_flight_);
 }
 
+std::unique_ptr<MarketPartition> Session::market_partition() {
+  if (!initialised_) throw InternalError("a market partition needs MPI initialised (a distributed session)");
+  return std::make_unique<MpiMarketPartition>(launch_.rank, launch_.size, work_in_flight_);
+}
+
 void Session::abort(int exit_code) {
   if (initialised_) MPI_Abort(MPI_COMM_WORLD, exit_code);
   std::exit(exit_code);
@@ -232,6 +293,10 @@ Session::~Session() = default;
 
 std::unique_ptr<PointExchange> Session::point_exchange() {
   throw InternalError("a point exchange needs MPI, and this build has none");
+}
+
+std::unique_ptr<MarketPartition> Session::market_partition() {
+  throw InternalError("a market partition needs MPI, and this build has none");
 }
 
 void Session::abort(int exit_code) { std::exit(exit_code); }

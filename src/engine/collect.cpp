@@ -3,8 +3,13 @@
 #include <cmath>
 #include <limits>
 
+#include <bit>
+#include <cstring>
+#include <span>
+
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_reduce.h>
+#include <oneapi/tbb/enumerable_thread_specific.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "engine/replication.hpp"
 
@@ -12,68 +17,151 @@ namespace journeysim::engine {
 
 namespace {
 
-constexpr std::uint32_t census_grain = 1u << 16;
-
-// What the horizon finds in a range of customers; ranges merge in a fixed order.
+// What the horizon finds among a process's customers. Counts merge in any
+// order; the floating sums are kept per block of ids (ownership.hpp) and
+// added in id order, so they come out the same for any number of threads or
+// processes.
 struct CustomerCensus {
   explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count) {}
 
-  void count(const CustomerStore& store, const oneapi::tbb::blocked_range<std::uint32_t>& ids,
-             const Advocacy& advocacy) {
+  // One block's customers, in id order; its floating sums go to `block_sums`
+  // (satisfaction by segment, then first-purchase delays).
+  void count(const CustomerStore& store, std::uint32_t first_slot, std::uint32_t end_slot, const Advocacy& advocacy,
+             double* block_sums) {
     // Satisfaction is stored as float, so the thresholds are compared as floats:
     // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
     const auto promoter_at = static_cast<float>(advocacy.promoter_at);
     const auto detractor_below = static_cast<float>(advocacy.detractor_below);
-    for (std::uint32_t id = ids.begin(); id != ids.end(); ++id) {
-      const HotState& customer = store.hot[id];
+    double* delay_sum = block_sums + segments.size();
+    for (std::uint32_t slot = first_slot; slot != end_slot; ++slot) {
+      const HotState& customer = store.hot[slot];
       if (!(customer.flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++in_progress;
       if (!(customer.flags & CustomerFlag::purchaser)) continue;
       SegmentTally& segment = segments[customer.segment];
       ++segment.purchasers;
       if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
-      const float delay = store.cold[id].first_purchase_delay;
+      const float delay = store.cold[slot].first_purchase_delay;
       delays.push_back(delay);
-      delay_sum += delay;
+      *delay_sum += delay;
       if (customer.rated == 0) continue;  // passive, and left out of mean satisfaction
-      segment.satisfaction_sum += customer.satisfaction;
+      block_sums[customer.segment] += customer.satisfaction;
       ++segment.satisfaction_count;
       if (customer.satisfaction >= promoter_at) ++segment.promoters;
       else if (customer.satisfaction < detractor_below) ++segment.detractors;
     }
   }
 
-  // Adds what a census counts (and only that) from one segment tally to another.
-  static void add_counted(SegmentTally& into, const SegmentTally& from) {
-    into.purchasers += from.purchasers;
-    into.advocates += from.advocates;
-    into.promoters += from.promoters;
-    into.detractors += from.detractors;
-    into.satisfaction_sum += from.satisfaction_sum;
-    into.satisfaction_count += from.satisfaction_count;
+  // The counts as one array, to be summed over processes.
+  std::vector<std::uint64_t> counts() const {
+    std::vector<std::uint64_t> packed{in_progress};
+    for (const SegmentTally& s : segments)
+      packed.insert(packed.end(), {s.purchasers, s.advocates, s.promoters, s.detractors, s.satisfaction_count});
+    return packed;
+  }
+  void set_counts(const std::vector<std::uint64_t>& packed) {
+    in_progress = packed[0];
+    for (size_t s = 0; s < segments.size(); ++s) {
+      const std::uint64_t* value = packed.data() + 1 + 5 * s;
+      segments[s].purchasers = value[0];
+      segments[s].advocates = value[1];
+      segments[s].promoters = value[2];
+      segments[s].detractors = value[3];
+      segments[s].satisfaction_count = value[4];
+    }
   }
 
   void merge(const CustomerCensus& other) {
     in_progress += other.in_progress;
-    for (size_t s = 0; s < segments.size(); ++s) add_counted(segments[s], other.segments[s]);
+    for (size_t s = 0; s < segments.size(); ++s) {
+      segments[s].purchasers += other.segments[s].purchasers;
+      segments[s].advocates += other.segments[s].advocates;
+      segments[s].promoters += other.segments[s].promoters;
+      segments[s].detractors += other.segments[s].detractors;
+      segments[s].satisfaction_count += other.segments[s].satisfaction_count;
+    }
     delays.insert(delays.end(), other.delays.begin(), other.delays.end());
-    delay_sum += other.delay_sum;
   }
 
   std::uint64_t in_progress = 0;
-  std::vector<SegmentTally> segments;
-  std::vector<float> delays;  // first-purchase delays of purchasers
-  double delay_sum = 0.0;
+  std::vector<SegmentTally> segments;  // counts only: the floating sums are per block
+  std::vector<float> delays;           // first-purchase delays of purchasers, in no particular order
 };
 
 void add_into(Counters& total, const Counters& part) {
   for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
 }
 
-// Linear interpolation between order statistics (R's type 7).
-double quantile(std::vector<float>& values, double level) {
-  if (values.empty()) return 0.0;
-  const double position = level * static_cast<double>(values.size() - 1);
-  const auto below = static_cast<size_t>(std::floor(position));
+// Every counter of a tally but the 128-bit sums, in one array and back, for
+// one sum over processes.
+template <typename Visit>
+void for_each_counter(Tally& tally, Visit&& visit) {
+  for (std::uint64_t* value : {&tally.events, &tally.finished, &tally.truncated, &tally.journey_count}) visit(*value);
+  for (Counters* counters :
+       {&tally.visits, &tally.purchases, &tally.refunds, &tally.visits_after_purchase, &tally.dropoffs,
+        &tally.entry_dropoffs, &tally.flows, &tally.day_aware, &tally.day_purchases, &tally.day_new_purchasers,
+        &tally.day_reviews, &tally.day_rating_sum, &tally.day_advocates_started, &tally.day_advocates_expired})
+    for (std::uint64_t& value : *counters) visit(value);
+}
+
+void sum_tally_over_processes(Tally& total, MarketPartition& partition) {
+  std::vector<std::uint64_t> packed;
+  for_each_counter(total, [&](std::uint64_t& value) { packed.push_back(value); });
+  partition.sum(packed);
+  size_t next = 0;
+  for_each_counter(total, [&](std::uint64_t& value) { value = packed[next++]; });
+  // 128-bit sums: every process's, added here (a 64-bit sum would lose carries).
+  const uint128 mine[2] = {total.journey_sum, total.journey_sum_sq};
+  total.journey_sum = total.journey_sum_sq = 0;
+  for (const auto& bytes : partition.gather(std::as_bytes(std::span(mine)))) {
+    uint128 theirs[2];
+    std::memcpy(theirs, bytes.data(), sizeof theirs);
+    total.journey_sum += theirs[0];
+    total.journey_sum_sq += theirs[1];
+  }
+}
+
+// Floats as unsigned keys in the same order.
+std::uint32_t order_key(float value) {
+  const auto bits = std::bit_cast<std::uint32_t>(value);
+  return bits & 0x80000000u ? ~bits : bits | 0x80000000u;
+}
+float from_order_key(std::uint32_t key) {
+  return std::bit_cast<float>(key & 0x80000000u ? key & 0x7fffffffu : ~key);
+}
+
+// The k-th smallest (from 0) of every process's values, without moving them:
+// two passes of a 65,536-bin histogram over the keys' halves, summed over
+// processes. Exact, as nth_element is.
+float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketPartition& partition) {
+  std::uint32_t prefix = 0, known = 0;
+  std::vector<std::uint64_t> counts(1u << 16);
+  for (const int shift : {16, 0}) {
+    std::fill(counts.begin(), counts.end(), 0);
+    for (const float value : values) {
+      const std::uint32_t key = order_key(value);
+      if ((key & known) == prefix) ++counts[(key >> shift) & 0xffffu];
+    }
+    partition.sum(counts);
+    std::uint32_t bin = 0;
+    while (k >= counts[bin]) k -= counts[bin++];
+    prefix |= bin << shift;
+    known |= 0xffffu << shift;
+  }
+  return from_order_key(prefix);
+}
+
+// Linear interpolation between order statistics (R's type 7), over `count`
+// values in all.
+double quantile(std::vector<float>& values, std::uint64_t count, double level, MarketPartition* partition) {
+  if (count == 0) return 0.0;
+  const double position = level * static_cast<double>(count - 1);
+  const auto below = static_cast<std::uint64_t>(std::floor(position));
+  if (partition) {
+    const double low = order_statistic(values, below, *partition);
+    if (below + 1 >= count) return low;
+    const double high = order_statistic(values, below + 1, *partition);
+    return low + (position - static_cast<double>(below)) * (high - low);
+  }
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below), values.end());
   const double low = values[below];
   if (below + 1 >= values.size()) return low;
@@ -107,6 +195,7 @@ RunResult Replication::collect() const {
     add_into(total.day_advocates_started, tally.day_advocates_started);
     add_into(total.day_advocates_expired, tally.day_advocates_expired);
   }
+  if (settings_.partition) sum_tally_over_processes(total, *settings_.partition);
 
   RunResult result;
   result.replication = settings_.replication;
@@ -157,22 +246,61 @@ RunResult Replication::collect() const {
     }
   }
 
-  // Customer states at the horizon. parallel_deterministic_reduce splits the
-  // ids the same way for any thread count, so floating sums are reproducible.
-  CustomerCensus census = oneapi::tbb::parallel_deterministic_reduce(
-      oneapi::tbb::blocked_range<std::uint32_t>(0, next_id_, census_grain), CustomerCensus(shape_.segments),
-      [&](const oneapi::tbb::blocked_range<std::uint32_t>& ids, CustomerCensus census) {
-        census.count(store_, ids, scenario_.advocacy);
-        return census;
-      },
-      [](CustomerCensus left, const CustomerCensus& right) {
-        left.merge(right);
-        return left;
-      });
+  // Customer states at the horizon, block by block (see CustomerCensus).
+  const std::uint64_t slots = ownership_.slots_below(next_id_);
+  const std::uint64_t local_blocks = (slots + Ownership::block_size - 1) / Ownership::block_size;
+  const std::size_t sums_per_block = segments + 1;
+  std::vector<double> block_sums(local_blocks * sums_per_block, 0.0);
+  oneapi::tbb::enumerable_thread_specific<CustomerCensus> censuses([&] { return CustomerCensus(segments); });
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, local_blocks, 4),
+                            [&](const oneapi::tbb::blocked_range<std::uint64_t>& blocks) {
+                              CustomerCensus& census = censuses.local();
+                              for (std::uint64_t block = blocks.begin(); block != blocks.end(); ++block)
+                                census.count(store_, static_cast<std::uint32_t>(block * Ownership::block_size),
+                                             static_cast<std::uint32_t>(
+                                                 std::min<std::uint64_t>(slots, (block + 1) * Ownership::block_size)),
+                                             scenario_.advocacy, block_sums.data() + block * sums_per_block);
+                            });
+  CustomerCensus census(segments);
+  for (const CustomerCensus& part : censuses) census.merge(part);
+  if (settings_.partition) {
+    std::vector<std::uint64_t> counts = census.counts();
+    settings_.partition->sum(counts);
+    census.set_counts(counts);
+  }
   result.in_progress = census.in_progress;
-  for (std::uint32_t s = 0; s < segments; ++s) CustomerCensus::add_counted(result.segments[s], census.segments[s]);
+  // Floating sums in global block order: block b is rank b mod ranks's local block b / ranks.
+  std::vector<std::vector<double>> sums_by_rank;
+  if (settings_.partition) {
+    for (const auto& bytes : settings_.partition->gather(std::as_bytes(std::span(block_sums)))) {
+      sums_by_rank.emplace_back(bytes.size() / sizeof(double));
+      std::memcpy(sums_by_rank.back().data(), bytes.data(), bytes.size());
+    }
+  } else {
+    sums_by_rank.push_back(std::move(block_sums));
+  }
+  std::vector<double> satisfaction_sums(segments, 0.0);
+  double delay_sum = 0.0;
+  const std::size_t ranks = sums_by_rank.size();
+  for (std::uint64_t block = 0;; ++block) {
+    const std::vector<double>& sums = sums_by_rank[block % ranks];
+    const std::uint64_t local = block / ranks;
+    if ((local + 1) * sums_per_block > sums.size()) break;  // blocks are given in order: the first missing ends them
+    for (std::uint32_t s = 0; s < segments; ++s) satisfaction_sums[s] += sums[local * sums_per_block + s];
+    delay_sum += sums[local * sums_per_block + segments];
+  }
+  for (std::uint32_t s = 0; s < segments; ++s) {
+    SegmentTally& segment = result.segments[s];
+    segment.purchasers = census.segments[s].purchasers;
+    segment.advocates = census.segments[s].advocates;
+    segment.promoters = census.segments[s].promoters;
+    segment.detractors = census.segments[s].detractors;
+    segment.satisfaction_count = census.segments[s].satisfaction_count;
+    segment.satisfaction_sum = satisfaction_sums[s];
+  }
   std::vector<float> delays = std::move(census.delays);
-  const double delay_sum = census.delay_sum;
+  std::uint64_t delay_count = 0;
+  for (const SegmentTally& segment : result.segments) delay_count += segment.purchasers;
   for (const SegmentTally& segment : result.segments) {
     result.purchasers += segment.purchasers;
     result.purchases += segment.purchases;
@@ -191,16 +319,23 @@ RunResult Replication::collect() const {
 
   // Run-off: the money purchasers bring after the horizon, from exact counts.
   if (settings_.run_off) {
+    // Purchases and refunds per cell, then the truncated count, summed over threads and processes.
+    const std::size_t cells = std::size_t{segments} * touchpoints_;
+    std::vector<std::uint64_t> run_off(2 * cells + 1, 0);
+    for (const RunOffTally& tally : run_off_tallies_) {
+      for (std::size_t cell = 0; cell < cells; ++cell) {
+        run_off[cell] += tally.purchases[cell];
+        run_off[cells + cell] += tally.refunds[cell];
+      }
+      run_off[2 * cells] += tally.truncated;
+    }
+    sum_over_processes(run_off);
+    result.run_off_truncated = run_off[2 * cells];
     double after_horizon = 0.0;
-    for (const RunOffTally& tally : run_off_tallies_) result.run_off_truncated += tally.truncated;
     for (std::uint32_t s = 0; s < segments; ++s) {
       for (std::uint32_t t = 0; t < touchpoints_; ++t) {
         const std::size_t cell = std::size_t{s} * touchpoints_ + t;
-        std::uint64_t purchases = 0, refunds = 0;
-        for (const RunOffTally& tally : run_off_tallies_) {
-          purchases += tally.purchases[cell];
-          refunds += tally.refunds[cell];
-        }
+        const std::uint64_t purchases = run_off[cell], refunds = run_off[cells + cell];
         const Touchpoint& touchpoint = scenario_.touchpoints[t];
         after_horizon += static_cast<double>(purchases) * touchpoint.purchase_revenue.value_or(0.0) -
                          static_cast<double>(refunds) * touchpoint.refund_amount.value_or(0.0);
@@ -209,10 +344,10 @@ RunResult Replication::collect() const {
     result.lifetime_net_revenue = result.revenue - result.refunds + after_horizon;
   }
   result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
-  if (!delays.empty()) {
-    result.first_purchase_days_mean = delay_sum / static_cast<double>(delays.size());
-    result.first_purchase_days_p50 = quantile(delays, 0.5);
-    result.first_purchase_days_p90 = quantile(delays, 0.9);
+  if (delay_count > 0) {
+    result.first_purchase_days_mean = delay_sum / static_cast<double>(delay_count);
+    result.first_purchase_days_p50 = quantile(delays, delay_count, 0.5, settings_.partition);
+    result.first_purchase_days_p90 = quantile(delays, delay_count, 0.9, settings_.partition);
   }
 
   // Daily series.

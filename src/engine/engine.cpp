@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "engine/replication.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/errors.hpp"
+#include "journeysim/partition.hpp"
 #include "journeysim/runtime.hpp"
 
 namespace journeysim {
@@ -48,7 +50,7 @@ void check_limits(const Scenario& scenario, std::uint64_t market_size, const eng
 // replication; customers' state is reserved for the whole market). The
 // estimate errs high: it counts every customer as becoming aware.
 void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::CompiledModel& model,
-                  unsigned threads) {
+                  unsigned threads, const engine::Ownership& ownership) {
   const double days = std::max(1.0, std::ceil(scenario.horizon_days));
   const double entries = model.node_count() - model.touchpoint_count();
   const double cells = double(model.segment_count()) * model.touchpoint_count();
@@ -60,7 +62,8 @@ void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::C
                                (entries + 6.0) * days + (plan.run_off ? 2.0 * cells : 0.0));
   const double per_replication_series = word * (7.0 + channels) * days;  // RunResult::series, kept for every replication
   const double series = per_replication_series * plan.replications;
-  const double customers = double(plan.market_size) * (engine::CustomerStore::bytes_per_customer + 8.0);  // + calendar
+  const double customers = double(ownership.slots_below(plan.market_size)) *
+                           (engine::CustomerStore::bytes_per_customer + 8.0);  // + calendar; this process's share
   const double needed = tally * (threads + 1.0) + word * days + series + customers;
   const runtime::MemoryAvailable available = runtime::available_memory();
   if (available.source.empty() || needed <= static_cast<double>(available.bytes)) return;
@@ -71,8 +74,10 @@ void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::C
                                 days, threads, threads == 1 ? "thread" : "threads", plan.replications,
                                 plan.replications == 1 ? "replication" : "replications"));
   if (customers > 0.25 * needed)
-    parts.push_back(fmt::format("{} for customers ({} × {} bytes, should all become aware)", bytes(customers),
-                                plan.market_size, engine::CustomerStore::bytes_per_customer + 8));
+    parts.push_back(fmt::format("{} for customers ({} × {} bytes, should all become aware{})", bytes(customers),
+                                ownership.slots_below(plan.market_size), engine::CustomerStore::bytes_per_customer + 8,
+                                ownership.ranks > 1 ? fmt::format(", this process's share of {}", plan.market_size)
+                                                    : std::string()));
   throw InputError(fmt::format(
       "this run needs about {} of memory ({}), but {} is available ({}); to need less: shorten horizon_days "
       "(daily series grow with it, whatever step_days), use fewer --replications or --threads, or a smaller "
@@ -109,6 +114,39 @@ Results describe(const RunPlan& plan, const engine::CompiledModel& model) {
   for (const auto& name : results.channels) results.entries.push_back("channel:" + name);
   results.entries.push_back("word_of_mouth");
   return results;
+}
+
+// Partitioned, an error on one process while the others may wait for it in a
+// collective must end them all: the program aborts the job while this is
+// alive. A stop every process agreed on ends it (end()), and so does the end.
+class InFlight {
+ public:
+  explicit InFlight(MarketPartition* partition) : partition_(partition) {
+    if (partition_) partition_->set_in_flight(true);
+  }
+  void end() {
+    if (partition_) partition_->set_in_flight(false);
+  }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  MarketPartition* partition_;
+};
+
+// Was a stop requested, and by which signal? Partitioned: by any process,
+// and the first one's signal, the same answer on every process.
+std::optional<int> agreed_stop(MarketPartition* partition) {
+  const std::int32_t mine = runtime::stop_requested() ? runtime::stop_signal() + 1 : 0;
+  if (!partition) return mine > 0 ? std::optional<int>(mine - 1) : std::nullopt;
+  std::byte bytes[sizeof mine];
+  std::memcpy(bytes, &mine, sizeof mine);
+  for (const auto& theirs : partition->gather(bytes)) {
+    std::int32_t value = 0;
+    std::memcpy(&value, theirs.data(), sizeof value);
+    if (value > 0) return value - 1;
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -152,6 +190,8 @@ struct Engine::State {
   }
 
   unsigned threads;
+  MarketPartition* partition = nullptr;
+  engine::Ownership ownership;
   oneapi::tbb::global_control allow;
   oneapi::tbb::task_arena arena;
   std::unique_ptr<engine::CustomerStore> store;
@@ -159,9 +199,13 @@ struct Engine::State {
   std::optional<engine::CompiledModel> model;  // the last plan's, its storage reused by the next
 };
 
-Engine::Engine(unsigned threads) {
+Engine::Engine(unsigned threads) : Engine(threads, nullptr) {}
+
+Engine::Engine(unsigned threads, MarketPartition* partition) {
   if (threads > max_threads) throw InputError(fmt::format("{} threads requested; at most {}", threads, max_threads));
   state_ = std::make_unique<State>(threads);
+  state_->partition = partition;
+  if (partition) state_->ownership = {partition->rank(), partition->ranks()};
 }
 
 Engine::~Engine() = default;
@@ -169,30 +213,40 @@ Engine::~Engine() = default;
 unsigned Engine::threads() const { return static_cast<unsigned>(state_->arena.max_concurrency()); }
 
 Results Engine::run(const RunPlan& plan, const std::function<void(double)>& progress) {
-  if (plan.replications == 0) throw InputError("replications must be at least 1");
-  if (plan.first_replication > std::numeric_limits<std::uint32_t>::max() - plan.replications)
-    throw InputError("replication numbers must stay below 2^32");
-  if (plan.trace_customers > max_trace_customers)
-    throw InputError(fmt::format("{} customers to trace; at most {}", plan.trace_customers, max_trace_customers));
+  MarketPartition* partition = state_->partition;
   const Scenario& scenario = plan.scenario;
-  engine::CompiledModel& model = state_->model_for(scenario);
-  check_limits(scenario, plan.market_size, model);
-  check_memory(scenario, plan, model, threads());
-  runtime::throw_if_stop_requested("before the run started");
+  // Partitioned, every process checks and they go on together: memory, say,
+  // can differ from machine to machine, and no process may be left waiting.
+  all_or_none(partition, [&] {
+    if (plan.replications == 0) throw InputError("replications must be at least 1");
+    if (plan.first_replication > std::numeric_limits<std::uint32_t>::max() - plan.replications)
+      throw InputError("replication numbers must stay below 2^32");
+    if (plan.trace_customers > max_trace_customers)
+      throw InputError(fmt::format("{} customers to trace; at most {}", plan.trace_customers, max_trace_customers));
+    const engine::CompiledModel& checked = state_->model_for(scenario);
+    check_limits(scenario, plan.market_size, checked);
+    check_memory(scenario, plan, checked, threads(), state_->ownership);
+    runtime::throw_if_stop_requested("before the run started");
+    return 0;
+  });
+  engine::CompiledModel& model = *state_->model;
+  InFlight in_flight(partition);
 
   Results results = describe(plan, model);
   results.threads = threads();
+  results.processes = partition ? partition->ranks() : 1;
   results.run_off = plan.run_off;
   JourneyTrace& trace = results.trace;
   trace.requested = plan.trace_customers;
   trace.replication = plan.first_replication;
   if (trace.requested > 0) trace.stride = trace_stride(scenario, plan.market_size, trace.requested);
-  engine::CustomerStore& store = state_->store_for(plan.market_size);
+  engine::CustomerStore& store = state_->store_for(state_->ownership.slots_below(plan.market_size));
   for (std::uint32_t k = 0; k < plan.replications; ++k) {
     const std::uint32_t replication = plan.first_replication + k;
     const auto started = std::chrono::steady_clock::now();
     engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer,
                                          plan.run_off};
+    settings.partition = partition;
     const bool traced = k == 0 && trace.requested > 0;  // one replication: a trace is for reading, not averaging
     if (traced) {
       settings.trace_stride = trace.stride;
@@ -212,9 +266,9 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
     if (traced)  // ids 0, stride, … below the number made aware
       trace.customers = std::min<std::uint64_t>(trace.requested, (result.aware + trace.stride - 1) / trace.stride);
     result.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (runtime::stop_requested()) {
+    if (const std::optional<int> signal_seen = agreed_stop(partition)) {
       // Keep what is whole: the finished replications, or the first one up to the step it reached.
-      const int signal = runtime::stop_signal();
+      const int signal = *signal_seen;
       const std::string by = runtime::signal_name(signal);
       const bool cut = steps_run < total_steps;
       std::string what;
@@ -232,11 +286,13 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
         results.wall_seconds += result.wall_seconds;
         results.runs.push_back(std::move(result));
       }
+      in_flight.end();  // every process stops here
       throw Interrupted(what, signal, std::move(results));
     }
     results.wall_seconds += result.wall_seconds;
     results.runs.push_back(std::move(result));
   }
+  in_flight.end();
   return results;
 }
 

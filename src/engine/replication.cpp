@@ -57,6 +57,8 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
       model_(model),
       store_(store),
       settings_(settings),
+      ownership_{settings.partition ? settings.partition->rank() : 0u,
+                 settings.partition ? settings.partition->ranks() : 1u},
       shape_{model.touchpoint_count(),
              model.segment_count(),
              model.node_count() - model.touchpoint_count(),
@@ -83,23 +85,34 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
 }
 
 // Folds the previous step's reviews and advocates into the shared influences
-// (integer sums: the same whatever thread produced them).
-void Replication::synchronise(std::uint32_t step) {
+// (integer sums: the same whatever thread, or process, produced them).
+bool Replication::synchronise(std::uint32_t step) {
   step_ = step;
   step_start_ = step * step_days_;
   step_end_ = step + 1 == steps_ ? horizon_ : (step + 1) * step_days_;
   const bool new_window = step > 0 && step % StepCalendar::window == 0;
+  // New reviews, their rating sum, new advocates, advocacy ends, processes asked to stop.
+  std::uint64_t news[5] = {0, 0, 0, 0, 0};
   for (Tally& tally : tallies_) {
     if (new_window) {
       tally.waiting.open_window(step);
       tally.advocate_ends.open_window(step);
     }
-    reviews_ += std::exchange(tally.new_reviews, 0);
-    rating_sum_ += std::exchange(tally.new_rating_sum, 0);
-    advocates_started_ += std::exchange(tally.new_advocates, 0);
-    advocates_expired_ += tally.advocate_ends.take(step);
+    news[0] += std::exchange(tally.new_reviews, 0);
+    news[1] += std::exchange(tally.new_rating_sum, 0);
+    news[2] += std::exchange(tally.new_advocates, 0);
+    news[3] += tally.advocate_ends.take(step);
   }
-  if (step == 0) return;
+  if (settings_.partition) {
+    news[4] = runtime::stop_requested() ? 1 : 0;
+    settings_.partition->sum(news);
+  }
+  reviews_ += news[0];
+  rating_sum_ += news[1];
+  advocates_started_ += news[2];
+  advocates_expired_ += news[3];
+  if (news[4] > 0) return true;
+  if (step == 0) return false;
   if (scenario_.reviews.enabled) {
     const double weight = scenario_.reviews.prior_weight;
     const double total_weight = weight + static_cast<double>(reviews_);
@@ -112,6 +125,7 @@ void Replication::synchronise(std::uint32_t step) {
       }
     }
   }
+  return false;
 }
 
 // Day d ends at d + 1. Until the horizon that instant lies in the step whose
@@ -191,13 +205,35 @@ void Replication::advance_step(std::uint32_t step) {
   const std::uint64_t waiting = work_.size();
   const std::uint32_t first_new =
       step_activations_ == activations_.size() ? next_id_ : activations_[step_activations_].first_id;
-  const std::uint64_t total = waiting + (next_id_ - first_new);
+  // The new ids this process owns: whole runs of them, block by block.
+  new_runs_.clear();
+  std::uint64_t fresh = 0;
+  for (std::uint64_t block = first_new >> Ownership::block_bits; block << Ownership::block_bits < next_id_; ++block) {
+    if (!ownership_.owns_block(block)) continue;
+    const auto begin = static_cast<std::uint32_t>(std::max<std::uint64_t>(first_new, block << Ownership::block_bits));
+    const auto end = static_cast<std::uint32_t>(std::min<std::uint64_t>(next_id_, (block + 1) << Ownership::block_bits));
+    if (begin >= end) continue;
+    if (!new_runs_.empty() && new_runs_.back().first_id + new_runs_.back().count == begin)
+      new_runs_.back().count += end - begin;  // one process: a single run
+    else
+      new_runs_.push_back({begin, ownership_.slot_of(begin), end - begin, fresh});
+    fresh += end - begin;
+  }
+  const std::uint64_t total = waiting + fresh;
 
   oneapi::tbb::parallel_for(
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
       [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
         Tally& tally = tallies_.local();
         size_t activation = step_activations_;
+        size_t run = 0;
+        if (range.begin() > waiting)
+          run = static_cast<size_t>(std::upper_bound(new_runs_.begin(), new_runs_.end(), range.begin() - waiting,
+                                                     [](std::uint64_t offset, const NewRun& r) {
+                                                       return offset < r.offset;
+                                                     }) -
+                                    new_runs_.begin()) -
+                1;
         for (std::uint64_t i = range.begin(); i != range.end(); ++i) {
           if (i < waiting) {
             // Waiting customers are scattered in memory: fetch a few ahead.
@@ -205,15 +241,20 @@ void Replication::advance_step(std::uint32_t step) {
             advance(work_[i], tally);
             continue;
           }
-          const auto id = static_cast<std::uint32_t>(first_new + (i - waiting));
+          const std::uint64_t position = i - waiting;
+          while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
+          const NewRun& fresh_run = new_runs_[run];
+          const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
+          const auto slot = static_cast<std::uint32_t>(fresh_run.first_slot + (position - fresh_run.offset));
           while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
-          start_customer(id, activations_[activation], tally);
-          advance(id, tally);
+          start_customer(id, slot, activations_[activation], tally);
+          advance(slot, tally);
         }
       });
 }
 
-void Replication::start_customer(std::uint32_t id, const Activation& activation, Tally& tally) {
+void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
+                                 Tally& tally) {
   double aware = step_start_;
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
@@ -224,10 +265,10 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
   }
   // The cold record is first written at the first purchase, its first reader.
   const bool traced = traced_id(id);
-  store_.hot[id] = HotState{aware, aware, 0.0f, 0, 0, static_cast<std::uint16_t>(activation.entry_node),
-                            activation.segment, traced ? std::uint8_t{CustomerFlag::traced} : std::uint8_t{0}};
+  store_.hot[slot] = HotState{aware, aware, 0.0f, 0, 0, static_cast<std::uint16_t>(activation.entry_node),
+                              activation.segment, traced ? std::uint8_t{CustomerFlag::traced} : std::uint8_t{0}};
   ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
-  if (traced) [[unlikely]] trace(tally, id, 0, TraceEvent::aware, aware, activation.entry_node);
+  if (traced) [[unlikely]] trace(tally, slot, 0, TraceEvent::aware, aware, activation.entry_node);
 }
 
 double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
@@ -247,26 +288,27 @@ const Replication::Activation& Replication::activation_of(std::uint32_t id) cons
 }
 
 // Walks a customer through every event before the step end.
-void Replication::advance(std::uint32_t id, Tally& tally) {
-  if (store_.hot[id].flags & CustomerFlag::traced) [[unlikely]] walk<true>(id, tally);
-  else walk<false>(id, tally);
+void Replication::advance(std::uint32_t slot, Tally& tally) {
+  if (store_.hot[slot].flags & CustomerFlag::traced) [[unlikely]] walk<true>(slot, tally);
+  else walk<false>(slot, tally);
 }
 
 template <bool Traced>
-void Replication::walk(std::uint32_t id, Tally& tally) {
+void Replication::walk(std::uint32_t slot, Tally& tally) {
+  const std::uint32_t id = ownership_.id_of(slot);
   const Activation& activation = activation_of(id);
   const std::uint32_t position = id - activation.first_id;
-  double time = store_.hot[id].leave_time;
-  std::uint32_t node = store_.hot[id].node;
-  std::uint32_t events = store_.hot[id].events;
-  const std::uint32_t segment = store_.hot[id].segment;
+  double time = store_.hot[slot].leave_time;
+  std::uint32_t node = store_.hot[slot].node;
+  std::uint32_t events = store_.hot[slot].events;
+  const std::uint32_t segment = store_.hot[slot].segment;
 
   while (time < step_end_) {
     if (events >= settings_.max_events_per_customer) {
-      store_.hot[id].flags |= CustomerFlag::truncated;
+      store_.hot[slot].flags |= CustomerFlag::truncated;
       ++tally.truncated;
-      store_.hot[id].events = events;
-      if constexpr (Traced) trace(tally, id, events, TraceEvent::truncated, time, node);
+      store_.hot[slot].events = events;
+      if constexpr (Traced) trace(tally, slot, events, TraceEvent::truncated, time, node);
       return;
     }
     ++events;
@@ -276,56 +318,56 @@ void Replication::walk(std::uint32_t id, Tally& tally) {
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
       else ++tally.entry_dropoffs[node - touchpoints_];
-      store_.hot[id].flags |= CustomerFlag::finished;
-      store_.hot[id].events = events;
-      const double journey = time - store_.hot[id].aware_time;
+      store_.hot[slot].flags |= CustomerFlag::finished;
+      store_.hot[slot].events = events;
+      const double journey = time - store_.hot[slot].aware_time;
       const auto fixed = static_cast<std::uint64_t>(std::llround(journey * days_scale));
       ++tally.finished;
       ++tally.journey_count;
       tally.journey_sum += fixed;
       tally.journey_sum_sq += static_cast<uint128>(fixed) * fixed;
-      if constexpr (Traced) trace(tally, id, events, TraceEvent::drop_off, time, node);
+      if constexpr (Traced) trace(tally, slot, events, TraceEvent::drop_off, time, node);
       return;
     }
     ++tally.flows[next.flow];
     node = next.node;
-    enter<Traced>(id, node, segment, time, events, draws, tally);
+    enter<Traced>(slot, node, segment, time, events, draws, tally);
     time += dwell(model_.node(node), draws);
   }
 
-  store_.hot[id].leave_time = time;
-  store_.hot[id].node = static_cast<std::uint16_t>(node);
-  store_.hot[id].events = events;
+  store_.hot[slot].leave_time = time;
+  store_.hot[slot].node = static_cast<std::uint16_t>(node);
+  store_.hot[slot].events = events;
   if (time < horizon_) {
     auto bucket = static_cast<std::uint32_t>(std::min(time / step_days_, double(steps_ - 1)));
     bucket = std::clamp(bucket, step_ + 1, steps_ - 1);
-    tally.waiting.push(bucket, id);
+    tally.waiting.push(bucket, slot);
   }
 }
 
 template <bool Traced>
-void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time,
+void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t segment, double time,
                         [[maybe_unused]] std::uint32_t event_number, DrawStream& draws, Tally& tally) {
   const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
   ++tally.visits[cell];
   // After the first purchase a visit is retention spending; the visit that
   // makes the first purchase is still acquisition.
-  if (store_.hot[id].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
+  if (store_.hot[slot].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
   const NodeTable& table = model_.node(node);
   [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;
     if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
-    const std::uint32_t rated = ++store_.hot[id].rated;
-    float& satisfaction = store_.hot[id].satisfaction;
+    const std::uint32_t rated = ++store_.hot[slot].rated;
+    float& satisfaction = store_.hot[slot].satisfaction;
     satisfaction += static_cast<float>((experience - satisfaction) / rated);
     drawn = experience;
   }
   if constexpr (Traced) {
     const TraceEvent event =
         table.purchase ? TraceEvent::purchase : table.refund ? TraceEvent::refund : TraceEvent::enter;
-    trace(tally, id, event_number, event, time, node, drawn);
+    trace(tally, slot, event_number, event, time, node, drawn);
   }
   if (table.refund) ++tally.refunds[cell];
   if (!table.purchase) return;
@@ -333,14 +375,14 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   const std::uint32_t day = day_of(time);
   ++tally.purchases[cell];
   ++tally.day_purchases[day];
-  std::uint8_t& flags = store_.hot[id].flags;
+  std::uint8_t& flags = store_.hot[slot].flags;
   if (!(flags & CustomerFlag::purchaser)) {
     flags |= CustomerFlag::purchaser;
-    store_.cold[id] = ColdState{-1.0f, static_cast<float>(time - store_.hot[id].aware_time)};
+    store_.cold[slot] = ColdState{-1.0f, static_cast<float>(time - store_.hot[slot].aware_time)};
     ++tally.day_new_purchasers[day];
   }
-  if (store_.hot[id].rated == 0) return;  // no opinion: neither a review nor advocacy
-  const float satisfaction = store_.hot[id].satisfaction;
+  if (store_.hot[slot].rated == 0) return;  // no opinion: neither a review nor advocacy
+  const float satisfaction = store_.hot[slot].satisfaction;
 
   if (post_probability_ > 0.0 && draws.bernoulli(post_probability_, Slot::review)) {
     const auto fixed = static_cast<std::uint64_t>(std::llround(satisfaction * rating_scale));
@@ -348,10 +390,10 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     tally.new_rating_sum += fixed;
     ++tally.day_reviews[day];
     tally.day_rating_sum[day] += fixed;
-    if constexpr (Traced) trace(tally, id, event_number, TraceEvent::review, time, node);
+    if constexpr (Traced) trace(tally, slot, event_number, TraceEvent::review, time, node);
   }
 
-  float& advocate_until = store_.cold[id].advocate_until;
+  float& advocate_until = store_.cold[slot].advocate_until;
   if (advocate_probability_ > 0.0 && satisfaction >= promoter_at_ && !(advocate_until > time) &&
       draws.bernoulli(advocate_probability_, Slot::advocacy)) {
     flags |= CustomerFlag::advocate_ever;
@@ -360,7 +402,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
                          ? static_cast<float>(time + draws.exponential(advocate_days_, Slot::advocate_days))
                          : std::numeric_limits<float>::infinity();
     record_advocate(advocate_until, day, tally);
-    if constexpr (Traced) trace(tally, id, event_number, TraceEvent::advocate, time, node);
+    if constexpr (Traced) trace(tally, slot, event_number, TraceEvent::advocate, time, node);
   }
 }
 

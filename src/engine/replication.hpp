@@ -4,15 +4,18 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
 #include "engine/compiled_model.hpp"
 #include "engine/customers.hpp"
+#include "engine/ownership.hpp"
 #include "engine/random.hpp"
 #include "engine/tally.hpp"
 #include "journeysim/engine.hpp"
+#include "journeysim/partition.hpp"
 #include "journeysim/results.hpp"
 #include "journeysim/runtime.hpp"
 #include "journeysim/scenario.hpp"
@@ -29,6 +32,9 @@ struct ReplicationSettings {
   // trace_stride. trace_end = 0: none.
   std::uint64_t trace_stride = 1;
   std::uint64_t trace_end = 0;
+  // One market split across processes: this one runs the customers it owns
+  // (ownership.hpp) and combines the rest through the partition. nullptr: all.
+  MarketPartition* partition = nullptr;
 };
 
 class Replication {
@@ -65,35 +71,42 @@ class Replication {
     double aware_within_step;  // 1 − e^{−hazard·step}: P(aware in this step), shared by the whole run of ids
   };
 
-  void synchronise(std::uint32_t step);
+  // Returns true when the run stops here: a process of a partitioned run was
+  // asked to stop (every process sees the same answer at the same step).
+  bool synchronise(std::uint32_t step);
   // Days that end within the current step: the rating this step uses.
   void record_day_ratings();
   void activate(std::uint32_t step);
   void advance_step(std::uint32_t step);
-  void start_customer(std::uint32_t id, const Activation& activation, Tally& tally);
+  void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, Tally& tally);
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
-  void advance(std::uint32_t id, Tally& tally);
+  // Customers' state is found by slot (ownership.hpp), their random streams by id.
+  void advance(std::uint32_t slot, Tally& tally);
   // The walk, compiled twice: the untraced copy has no trace code at all, so
   // tracing costs untraced customers one branch per advance(), not per event.
   template <bool Traced>
-  void walk(std::uint32_t id, Tally& tally);
+  void walk(std::uint32_t slot, Tally& tally);
   void record_advocate(double until, std::uint32_t day, Tally& tally) const;
   // After the horizon: purchasers still travelling continue to the end of
   // their journeys with shared influences frozen; only money is counted.
   void run_off();
-  void run_off_customer(std::uint32_t id, RunOffTally& tally) const;
+  void run_off_customer(std::uint32_t slot, RunOffTally& tally) const;
   template <bool Traced>
-  void enter(std::uint32_t id, std::uint32_t node, std::uint32_t segment, double time, std::uint32_t event_number,
+  void enter(std::uint32_t slot, std::uint32_t node, std::uint32_t segment, double time, std::uint32_t event_number,
              DrawStream& draws, Tally& tally);
   bool traced_id(std::uint32_t id) const { return id < settings_.trace_end && id % settings_.trace_stride == 0; }
   // Records an event of a traced customer; its segment and satisfaction are
   // read from its state.
-  [[gnu::cold, gnu::noinline]] void trace(Tally& tally, std::uint32_t id, std::uint32_t event_number,
+  [[gnu::cold, gnu::noinline]] void trace(Tally& tally, std::uint32_t slot, std::uint32_t event_number,
                                           TraceEvent event, double time, std::uint32_t place,
                                           double experience = std::numeric_limits<double>::quiet_NaN()) const;
   double dwell(const NodeTable& node, DrawStream& draws) const;
   RunResult collect() const;
+  // Adds every process's `values` into each (integers: exact in any order).
+  void sum_over_processes(std::span<std::uint64_t> values) const {
+    if (settings_.partition) settings_.partition->sum(values);
+  }
 
   std::uint32_t day_of(double time) const {
     const auto day = static_cast<std::uint32_t>(time);
@@ -104,6 +117,7 @@ class Replication {
   CompiledModel& model_;
   CustomerStore& store_;
   ReplicationSettings settings_;
+  Ownership ownership_;
   TallyShape shape_;
   oneapi::tbb::enumerable_thread_specific<Tally> tallies_;
   oneapi::tbb::enumerable_thread_specific<RunOffTally> run_off_tallies_;
@@ -126,7 +140,16 @@ class Replication {
   std::uint32_t step_ = 0;
   std::vector<Activation> activations_;  // all of them so far, in id order
   std::size_t step_activations_ = 0;     // where this step's activations begin
-  std::vector<std::uint32_t> work_;
+  std::vector<std::uint32_t> work_;  // slots of the customers waiting for this step
+  // This step's new customers that this process owns, as runs of
+  // consecutive ids (and slots); `offset` counts the new customers before.
+  struct NewRun {
+    std::uint32_t first_id;
+    std::uint32_t first_slot;
+    std::uint32_t count;
+    std::uint64_t offset;
+  };
+  std::vector<NewRun> new_runs_;
 
   // Shared influences as of the current step start.
   std::uint64_t reviews_ = 0;
@@ -149,13 +172,14 @@ class Replication {
 template <typename OnStep>
 RunResult Replication::run(OnStep&& on_step) {
   for (std::uint32_t step = 0; step < steps_; ++step) {
-    synchronise(step);
+    if (synchronise(step)) break;
     record_day_ratings();
     activate(step);
     advance_step(step);
     on_step(step, steps_);
     steps_run_ = step + 1;
-    if (runtime::stop_requested()) [[unlikely]] break;  // a signal: stop at this step boundary
+    // A signal: stop at this step boundary (partitioned: at the next synchronise, all together).
+    if (!settings_.partition && runtime::stop_requested()) [[unlikely]] break;
   }
   if (settings_.run_off && steps_run_ == steps_) run_off();
   return collect();

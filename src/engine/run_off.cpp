@@ -12,24 +12,26 @@
 namespace journeysim::engine {
 
 void Replication::run_off() {
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, next_id_, 4096),
-                            [&](const oneapi::tbb::blocked_range<std::uint32_t>& ids) {
+  const auto slots = static_cast<std::uint32_t>(ownership_.slots_below(next_id_));
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 4096),
+                            [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
                               RunOffTally& tally = run_off_tallies_.local();
-                              for (std::uint32_t id = ids.begin(); id != ids.end(); ++id) {
-                                const std::uint8_t flags = store_.hot[id].flags;
+                              for (std::uint32_t slot = range.begin(); slot != range.end(); ++slot) {
+                                const std::uint8_t flags = store_.hot[slot].flags;
                                 if ((flags & CustomerFlag::purchaser) &&
                                     !(flags & (CustomerFlag::finished | CustomerFlag::truncated)))
-                                  run_off_customer(id, tally);
+                                  run_off_customer(slot, tally);
                               }
                             });
 }
 
-void Replication::run_off_customer(std::uint32_t id, RunOffTally& tally) const {
+void Replication::run_off_customer(std::uint32_t slot, RunOffTally& tally) const {
+  const std::uint32_t id = ownership_.id_of(slot);
   const Activation& activation = activation_of(id);
   const std::uint32_t position = id - activation.first_id;
-  std::uint32_t node = store_.hot[id].node;
-  std::uint32_t events = store_.hot[id].events;
-  const std::uint32_t segment = store_.hot[id].segment;
+  std::uint32_t node = store_.hot[slot].node;
+  std::uint32_t events = store_.hot[slot].events;
+  const std::uint32_t segment = store_.hot[slot].segment;
   while (true) {
     if (events >= settings_.max_events_per_customer) {
       ++tally.truncated;

@@ -5,6 +5,9 @@
 // result is the same with it or without it.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <span>
+#include <type_traits>
 #include <tuple>
 
 #include "engine/replication.hpp"
@@ -58,9 +61,10 @@ TraceRow trace_row(const Scenario& scenario, const HotState& customer, std::uint
 
 }  // namespace
 
-void Replication::trace(Tally& tally, std::uint32_t id, std::uint32_t event_number, TraceEvent event, double time,
-                        std::uint32_t place, double experience) const {
-  tally.trace.push_back({event_number, trace_row(scenario_, store_.hot[id], id, event, time, place, experience)});
+void Replication::trace(Tally& tally, std::uint32_t slot, std::uint32_t event_number, TraceEvent event,
+                        double time, std::uint32_t place, double experience) const {
+  tally.trace.push_back(
+      {event_number, trace_row(scenario_, store_.hot[slot], ownership_.id_of(slot), event, time, place, experience)});
 }
 
 std::vector<TraceRow> Replication::take_trace() {
@@ -72,11 +76,22 @@ std::vector<TraceRow> Replication::take_trace() {
   // Journeys the horizon interrupted: the state says where they stand.
   const std::uint64_t end = std::min<std::uint64_t>(settings_.trace_end, next_id_);
   for (std::uint64_t id = 0; id < end; id += settings_.trace_stride) {
-    const HotState& customer = store_.hot[id];
+    if (!ownership_.owns(id)) continue;
+    const HotState& customer = store_.hot[ownership_.slot_of(static_cast<std::uint32_t>(id))];
     if (customer.flags & (CustomerFlag::finished | CustomerFlag::truncated)) continue;
     records.push_back({customer.events, trace_row(scenario_, customer, static_cast<std::uint32_t>(id),
                                                   TraceEvent::in_progress, horizon_, customer.node,
                                                   std::numeric_limits<double>::quiet_NaN())});
+  }
+  if (settings_.partition) {  // every process's rows, on every process
+    static_assert(std::is_trivially_copyable_v<TraceRecord>);
+    const auto all = settings_.partition->gather(std::as_bytes(std::span(records)));
+    records.clear();
+    for (const auto& bytes : all) {
+      const std::size_t first = records.size();
+      records.resize(first + bytes.size() / sizeof(TraceRecord));
+      std::memcpy(records.data() + first, bytes.data(), bytes.size());
+    }
   }
   // No two rows share a key: an event number has at most one row of each
   // kind, so the order is total and the same however threads split the work.

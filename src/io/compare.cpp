@@ -175,8 +175,8 @@ std::string comparison_to_table(const Comparison& comparison, bool pairs) {
                               comparison.pair_metrics(pair));
     }
   }
-  out += fmt::format("\n{} events · wall {:.3f} s · {} thread{}\n", grouped(static_cast<double>(events), 0), wall,
-                     baseline.threads, baseline.threads == 1 ? "" : "s");
+  out += fmt::format("\n{} events · wall {:.3f} s · {}\n", grouped(static_cast<double>(events), 0), wall,
+                     io_detail::threads_text(baseline));
   return out;
 }
 

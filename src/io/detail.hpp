@@ -2,6 +2,7 @@
 // Shared by the writers in src/io: a check of the per-replication vector
 // shapes they lay out as arrays.
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "journeysim/results.hpp"
@@ -13,6 +14,9 @@ namespace journeysim::io_detail {
 // name list implies (touchpoints, flows, segments, channels, days) or is
 // empty (meaning "not recorded": read as zeros).
 void check_shapes(const Results& results);
+
+// "1 thread", "2 threads", "2 processes × 1 thread".
+std::string threads_text(const Results& results);
 
 template <class T>
 T at_or_zero(const std::vector<T>& values, std::size_t i) {

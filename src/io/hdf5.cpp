@@ -160,6 +160,7 @@ void write_attributes(H5::Group& group, const Results& results) {
   scalar_attribute<double>(group, "horizon_days", results.horizon_days);
   scalar_attribute<double>(group, "step_days", results.step_days);
   scalar_attribute<std::uint32_t>(group, "threads", results.threads);
+  scalar_attribute<std::uint32_t>(group, "processes", results.processes);
   scalar_attribute<std::uint32_t>(group, "replications",
                                   static_cast<std::uint32_t>(results.runs.size()));
   scalar_attribute<double>(group, "wall_seconds", results.wall_seconds);

@@ -137,6 +137,7 @@ void write_comparison_hdf5(const Comparison& comparison, const std::string& path
     for (const ArmPair& pair : comparison.pairs()) pair_labels.push_back(comparison.pair_label(pair));
     d::strings_attribute(root, "pairs", pair_labels);
     d::scalar_attribute<std::uint32_t>(root, "threads", comparison.baseline.threads);
+    d::scalar_attribute<std::uint32_t>(root, "processes", comparison.baseline.processes);
     d::provenance_attributes(root, comparison.baseline);  // every arm's is the same
     H5::Group baseline = root.createGroup("baseline");
     d::write_run(baseline, comparison.baseline);

@@ -199,6 +199,7 @@ void read_attributes(const H5::Group& group, const std::string& file, Results& r
   results.threads = read_scalar_attribute<std::uint32_t>(group, "threads", file);
   results.wall_seconds = read_scalar_attribute<double>(group, "wall_seconds", file);
   // Added later: files written before them read as without run-off, provenance unknown.
+  if (group.attrExists("processes")) results.processes = read_scalar_attribute<std::uint32_t>(group, "processes", file);
   if (group.attrExists("run_off")) results.run_off = read_scalar_attribute<std::uint8_t>(group, "run_off", file) != 0;
   if (group.attrExists("interrupted")) results.interrupted = read_string_attribute(group, "interrupted", file);
   for (auto [name, field] : {std::pair{"command_line", &Results::command_line},

@@ -148,6 +148,7 @@ nlohmann::json results_to_json(const Results& results) {
            {"horizon_days", results.horizon_days},
            {"step_days", results.step_days},
            {"threads", results.threads},
+           {"processes", results.processes},
            {"replications", results.runs.size()},
            {"events", results.total_events()},
            {"events_per_s", number(results.events_per_second(), false)},

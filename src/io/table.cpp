@@ -15,6 +15,15 @@
 
 namespace journeysim {
 
+namespace io_detail {
+
+std::string threads_text(const Results& results) {
+  const std::string threads = fmt::format("{} thread{}", results.threads, results.threads == 1 ? "" : "s");
+  return results.processes > 1 ? fmt::format("{} processes × {}", results.processes, threads) : threads;
+}
+
+}  // namespace io_detail
+
 namespace {
 
 using namespace io_detail;
@@ -26,9 +35,9 @@ std::string header(const Results& results) {
   if (!results.strategy.empty()) title += fmt::format("  [strategy: {}]", results.strategy);
   const std::size_t runs = results.runs.size();
   const std::string facts = fmt::format(
-      "market {} · horizon {} days · step {} d · seed {} · {} replication{} · {} thread{}",
-      grouped(static_cast<double>(results.market_size), 0), results.horizon_days, results.step_days, results.seed, runs, runs == 1 ? "" : "s", results.threads,
-      results.threads == 1 ? "" : "s");
+      "market {} · horizon {} days · step {} d · seed {} · {} replication{} · {}",
+      grouped(static_cast<double>(results.market_size), 0), results.horizon_days, results.step_days, results.seed,
+      runs, runs == 1 ? "" : "s", threads_text(results));
   std::string out = title + "\n" + facts + "\n";
   if (!results.scenario_path.empty()) out += "scenario file " + results.scenario_path + "\n";
   return out;

@@ -1,0 +1,44 @@
+#pragma once
+// Which customers a process keeps when one market is split across processes
+// (journeysim/partition.hpp), and where. Ids come in blocks of 4,096; block b
+// belongs to rank b mod ranks, which stores its blocks one after another, so
+// its memory grows with its own customers only. The position in that store
+// is a slot; with one process, slot = id.
+//
+// Small blocks spread each step's new customers (consecutive ids) over every
+// rank; the block size is fixed, so the census, which sums floating values
+// block by block in id order, adds them in one order for any number of ranks.
+#include <algorithm>
+#include <cstdint>
+
+namespace journeysim::engine {
+
+struct Ownership {
+  static constexpr std::uint32_t block_bits = 12;
+  static constexpr std::uint32_t block_size = 1u << block_bits;
+  static constexpr std::uint32_t offset_mask = block_size - 1;
+
+  std::uint32_t rank = 0;
+  std::uint32_t ranks = 1;
+
+  bool owns_block(std::uint64_t block) const { return block % ranks == rank; }
+  bool owns(std::uint64_t id) const { return owns_block(id >> block_bits); }
+  // For ids this rank owns.
+  std::uint32_t slot_of(std::uint32_t id) const {
+    return ((id >> block_bits) / ranks) << block_bits | (id & offset_mask);
+  }
+  std::uint32_t id_of(std::uint32_t slot) const {
+    return ((slot >> block_bits) * ranks + rank) << block_bits | (slot & offset_mask);
+  }
+  // How many of the ids below `end` this rank owns: the slots they fill.
+  std::uint64_t slots_below(std::uint64_t end) const {
+    const std::uint64_t blocks = end >> block_bits;  // whole blocks below end
+    const std::uint64_t mine = blocks / ranks + (blocks % ranks > rank ? 1 : 0);
+    const std::uint64_t partial = owns_block(blocks) ? end & offset_mask : 0;
+    return mine * block_size + partial;
+  }
+  // The global block of this rank's local block.
+  std::uint64_t block_of_local(std::uint64_t local_block) const { return local_block * ranks + rank; }
+};
+
+}  // namespace journeysim::engine
