@@ -48,9 +48,9 @@ class ThreadGroup {
     return results;
   }
 
-  // How many collectives rank 0 took part in, and the bytes it contributed.
-  std::uint64_t collectives() const { return collectives_; }
-  std::uint64_t bytes_contributed() const { return bytes_; }
+  // How many collectives rank 0 took part in, and the bytes it contributed to each.
+  std::uint64_t collectives() const { return sizes_.size(); }
+  const std::vector<std::size_t>& sizes() const { return sizes_; }
 
  private:
   class Member final : public MarketPartition {
@@ -87,18 +87,14 @@ class ThreadGroup {
 
   void post(std::uint32_t rank, std::span<const std::byte> bytes) {
     posted_[rank].assign(bytes.begin(), bytes.end());
-    if (rank == 0) {
-      ++collectives_;
-      bytes_ += bytes.size();
-    }
+    if (rank == 0) sizes_.push_back(bytes.size());
     barrier_.arrive_and_wait();
   }
 
   std::uint32_t ranks_;
   std::barrier<> barrier_;
   std::vector<std::vector<std::byte>> posted_;
-  std::uint64_t collectives_ = 0;
-  std::uint64_t bytes_ = 0;
+  std::vector<std::size_t> sizes_;
 };
 
 }  // namespace journeysim::testing

@@ -322,4 +322,24 @@ TEST_F(DistributedRun, ARankThatDiesEndsTheJobAndNothingIsWritten) {
   EXPECT_TRUE(entries_of(dir.path()).empty()) << "no result file, no temporary file";
 }
 
+TEST_F(DistributedRun, CtrlCOnTheLauncherStopsEveryRankAtOneStepAndWritesNothing) {
+  const TempDir dir;
+  journeysim::cli_testing::Child job(journeysim::cli_testing::Program{
+      {"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
+       scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
+       dir / "big.h5"}});
+  ASSERT_TRUE(job.wait_until([&] { return rank_process(job.pid(), 1).has_value(); }, std::chrono::seconds(60)))
+      << job.err_so_far();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // into the run
+  job.signal(SIGINT);  // Open MPI passes it on to the ranks as SIGTERM
+  const CliResult result = job.wait(std::chrono::seconds(120));
+  EXPECT_FALSE(result.timed_out) << result;
+  EXPECT_NE(result.exit_code, 0) << result;
+  EXPECT_TRUE(contains(result.err, "interrupted")) << result;
+  EXPECT_EQ(result.err.find("interrupted"), result.err.rfind("interrupted")) << "said once, by rank 0\n" << result;
+  EXPECT_TRUE(contains(result.err, "nothing written")) << result;
+  EXPECT_FALSE(contains(result.err, "MPI_ABORT")) << "the ranks stop together, none is aborted\n" << result;
+  EXPECT_TRUE(entries_of(dir.path()).empty()) << "no result file, no temporary file";
+}
+
 }  // namespace

@@ -130,22 +130,22 @@ float from_order_key(std::uint32_t key) {
 }
 
 // The k-th smallest (from 0) of every process's values, without moving them:
-// two passes of a 65,536-bin histogram over the keys' halves, summed over
-// processes. Exact, as nth_element is.
+// four passes of a 256-bin histogram over the keys' bytes, high to low, summed
+// over processes (2 KiB each). Exact, as nth_element is.
 float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketPartition& partition) {
   std::uint32_t prefix = 0, known = 0;
-  std::vector<std::uint64_t> counts(1u << 16);
-  for (const int shift : {16, 0}) {
+  std::vector<std::uint64_t> counts(256);
+  for (const int shift : {24, 16, 8, 0}) {
     std::fill(counts.begin(), counts.end(), 0);
     for (const float value : values) {
       const std::uint32_t key = order_key(value);
-      if ((key & known) == prefix) ++counts[(key >> shift) & 0xffffu];
+      if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
     }
     partition.sum(counts);
     std::uint32_t bin = 0;
     while (k >= counts[bin]) k -= counts[bin++];
     prefix |= bin << shift;
-    known |= 0xffffu << shift;
+    known |= 0xffu << shift;
   }
   return from_order_key(prefix);
 }
