@@ -92,6 +92,9 @@ struct SimulationOptions {
   journeysim::RunOptions run_options() const;
   // More threads than cores only adds switching: say so (unless quiet).
   void warn_about_threads() const;
+  // --threads, else (0) all cores, or as one of several processes its share
+  // of this machine's cores; warns once (rank 0) of more threads than cores.
+  unsigned threads_for(const journeysim::cluster::Session& session) const;
 };
 
 // Names in a scenario need not be valid UTF-8; JSON output must be.

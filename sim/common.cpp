@@ -192,6 +192,11 @@ void SimulationOptions::warn_about_threads() const {
             << " cores here; the extra threads only take turns (0 means all cores)\n";
 }
 
+unsigned SimulationOptions::threads_for(const journeysim::cluster::Session& session) const {
+  if (session.rank() == 0) warn_about_threads();
+  return session.distributed() && threads == 0 ? session.default_threads() : threads;
+}
+
 std::string json_text(const nlohmann::json& json) {
   return json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -96,10 +96,7 @@ class CompareCommand : public Command {
         }))
       return code;
 
-    unsigned threads = options_.threads;
-    if (partition && threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
-    if (speaks) options_.warn_about_threads();
-    journeysim::Engine engine(threads, partition.get());
+    journeysim::Engine engine(options_.threads_for(session), partition.get());
     ProgressBar progress(speaks && !options_.quiet && stderr_is_terminal());
     for (std::size_t i = 0; i < plans.size(); ++i) {
       journeysim::Results results;

@@ -72,10 +72,7 @@ class RunCommand : public Command {
           return exit_ok;
         }))
       return code;
-    unsigned threads = options_.threads;
-    if (partition && threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
-    if (speaks) options_.warn_about_threads();
-    journeysim::Engine engine(threads, partition.get());
+    journeysim::Engine engine(options_.threads_for(session), partition.get());
     ProgressBar progress(speaks && !options_.quiet && stderr_is_terminal());
     journeysim::RunOptions run_options = options_.run_options();
     if (tracing) run_options.trace_customers = trace_customers_;

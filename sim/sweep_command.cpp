@@ -117,13 +117,8 @@ class SweepCommand : public Command {
 
     journeysim::cluster::Session& session = cluster_session();
     std::unique_ptr<journeysim::PointExchange> exchange;
-    unsigned threads = options_.threads;
-    if (session.distributed()) {
-      exchange = session.point_exchange();
-      if (threads == 0) threads = session.default_threads();  // ranks on one machine share its cores
-    }
-    if (session.rank() == 0) options_.warn_about_threads();
-    journeysim::Engine engine(threads);
+    if (session.distributed()) exchange = session.point_exchange();
+    journeysim::Engine engine(options_.threads_for(session));
     if (exchange && !exchange->coordinator()) {
       journeysim::serve_sweep(job, engine, *exchange);
       return exit_ok;

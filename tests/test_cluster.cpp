@@ -16,6 +16,7 @@
 #include <thread>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli_test_support.hpp"
@@ -106,6 +107,14 @@ CliResult run_two_ranks(const std::vector<std::string>& args) {
   return run_program(argv, "", std::chrono::seconds(180));
 }
 
+// The same command as one process (--out DIR/one.h5) and as two ranks (--out DIR/two.h5).
+std::pair<CliResult, CliResult> one_and_two_ranks(const std::vector<std::string>& args, const TempDir& dir) {
+  std::vector<std::string> one = args, two = args;
+  one.insert(one.end(), {"--out", dir / "one.h5"});
+  two.insert(two.end(), {"--out", dir / "two.h5"});
+  return {run_cli(one), run_two_ranks(two)};
+}
+
 bool have_mpirun() { return ::system("command -v mpirun > /dev/null 2>&1") == 0; }
 
 class DistributedSweep : public ::testing::Test {
@@ -122,12 +131,8 @@ TEST_F(DistributedSweep, TwoRanksWriteTheDatasetsOfOneProcessBitForBit) {
   const std::vector<std::string> sweep = {"sweep", scenario_path("ecosystem.yaml"), "-p", "word_of_mouth.rate=0:0.6:7",
                                           "-p", "reviews.post_probability=list:0.1,0.3", "-r", "2", "--market-size",
                                           "20000", "--threads", "1", "--quiet"};
-  std::vector<std::string> one = sweep, two = sweep;
-  one.insert(one.end(), {"--out", dir / "one.h5"});
-  two.insert(two.end(), {"--out", dir / "two.h5"});
-  const CliResult single = run_cli(one);
+  const auto [single, distributed] = one_and_two_ranks(sweep, dir);
   ASSERT_EQ(single.exit_code, 0) << single;
-  const CliResult distributed = run_two_ranks(two);
   ASSERT_EQ(distributed.exit_code, 0) << distributed;
   EXPECT_TRUE(contains(distributed.out, "Swept 14 points")) << distributed;
   // Both ranks ran points (rank 1 asks for its first at once).
@@ -227,12 +232,8 @@ TEST_F(DistributedRun, TwoRanksGiveOneProcesssJsonAndDatasetsBitForBit) {
   // Reviews and word of mouth on; 40,000 customers are ten blocks of ids, so both ranks have some.
   const std::vector<std::string> run = {"run", scenario_path("ecosystem.yaml"), "-r", "2", "--market-size", "40000",
                                         "--run-off", "--threads", "1", "--quiet", "--json"};
-  std::vector<std::string> one = run, two = run;
-  one.insert(one.end(), {"--out", dir / "one.h5"});
-  two.insert(two.end(), {"--out", dir / "two.h5"});
-  const CliResult single = run_cli(one);
+  const auto [single, distributed] = one_and_two_ranks(run, dir);
   ASSERT_EQ(single.exit_code, 0) << single;
-  const CliResult distributed = run_two_ranks(two);
   ASSERT_EQ(distributed.exit_code, 0) << distributed;
   const nlohmann::json expected = journeysim::cli_testing::parse_json(single);
   const nlohmann::json got = journeysim::cli_testing::parse_json(distributed);  // one JSON object: rank 0 alone prints
@@ -255,12 +256,8 @@ TEST_F(DistributedRun, CompareUnderTwoRanksEqualsOneProcess) {
   const std::vector<std::string> compare = {"compare", scenario_path("ecosystem.yaml"), "-s", "fix_support", "-s",
                                             "referral_programme", "-r", "3", "--market-size", "20000",
                                             "--threads", "1", "--quiet", "--json"};
-  std::vector<std::string> one = compare, two = compare;
-  one.insert(one.end(), {"--out", dir / "one.h5"});
-  two.insert(two.end(), {"--out", dir / "two.h5"});
-  const CliResult single = run_cli(one);
+  const auto [single, distributed] = one_and_two_ranks(compare, dir);
   ASSERT_EQ(single.exit_code, 0) << single;
-  const CliResult distributed = run_two_ranks(two);
   ASSERT_EQ(distributed.exit_code, 0) << distributed;
   const auto difference = nlohmann::json::diff(numbers_of(journeysim::cli_testing::parse_json(single)),
                                                numbers_of(journeysim::cli_testing::parse_json(distributed)));
