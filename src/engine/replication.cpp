@@ -218,9 +218,8 @@ void Replication::start_customer(std::uint32_t id, const Activation& activation,
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
     DrawStream draws(activation.key, id - activation.first_id, settings_.replication, 0);
-    const double duration = step_end_ - step_start_;
-    const double u = draws.uniform(Slot::choice);
-    aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
+    aware += draws.truncated_exponential(activation.hazard, step_end_ - step_start_, activation.aware_within_step,
+                                         Slot::aware_time, Slot::aware_accept);
   }
   // The cold record is first written at the first purchase, its first reader.
   const bool traced = traced_id(id);
@@ -235,7 +234,7 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
     case DwellKind::fixed: return node.dwell_a;
     case DwellKind::exponential: return draws.exponential(node.dwell_a, Slot::dwell);
     case DwellKind::lognormal:
-      return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell, Slot::dwell_normal));
+      return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell));
   }
   return 0.0;
 }
@@ -315,7 +314,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
   [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;
-    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
+    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience);
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
     const std::uint32_t rated = ++store_.hot[id].rated;
     float& satisfaction = store_.hot[id].satisfaction;
