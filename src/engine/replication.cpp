@@ -239,10 +239,17 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
   return 0.0;
 }
 
+// The last activation whose first id is at or below `id`, by a binary search
+// without branches (a conditional move per halving): ids come in no order,
+// so std::upper_bound's branches mispredicted about every other time.
 const Replication::Activation& Replication::activation_of(std::uint32_t id) const {
-  const auto after = std::upper_bound(activations_.begin(), activations_.end(), id,
-                                      [](std::uint32_t value, const Activation& a) { return value < a.first_id; });
-  return *(after - 1);
+  const Activation* first = activations_.data();
+  for (std::size_t n = activations_.size(); n > 1;) {
+    const std::size_t half = n / 2;
+    first = first[half].first_id <= id ? first + half : first;
+    n -= half;
+  }
+  return *first;
 }
 
 // Walks a customer through every event before the step end.
