@@ -142,6 +142,7 @@ void Replication::activate(std::uint32_t step) {
         DrawStream::activation_group(step, segment, entry_node - model_.touchpoint_count());
     activations_.push_back({DrawStream::group_key(settings_.seed, group), next_id_, static_cast<std::uint32_t>(count),
                             segment, entry_node, hazard, -std::expm1(-hazard * duration)});
+    activation_index_.add(next_id_, static_cast<std::uint32_t>(count));
     next_id_ += static_cast<std::uint32_t>(count);
     unaware_[segment] -= count;
     segment_aware_[segment] += count;
@@ -239,17 +240,8 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
   return 0.0;
 }
 
-// The last activation whose first id is at or below `id`, by a binary search
-// without branches (a conditional move per halving): ids come in no order,
-// so std::upper_bound's branches mispredicted about every other time.
 const Replication::Activation& Replication::activation_of(std::uint32_t id) const {
-  const Activation* first = activations_.data();
-  for (std::size_t n = activations_.size(); n > 1;) {
-    const std::size_t half = n / 2;
-    first = first[half].first_id <= id ? first + half : first;
-    n -= half;
-  }
-  return *first;
+  return activations_[activation_index_.find(id)];
 }
 
 // Walks a customer through every event before the step end.
