@@ -8,6 +8,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "engine/reciprocal.hpp"
 #include "journeysim/chain.hpp"
 
 namespace journeysim::engine {
@@ -317,7 +318,7 @@ void Replication::enter(std::uint32_t id, std::uint32_t node, std::uint32_t segm
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
     const std::uint32_t rated = ++store_.hot[id].rated;
     float& satisfaction = store_.hot[id].satisfaction;
-    satisfaction += static_cast<float>((experience - satisfaction) / rated);
+    satisfaction += static_cast<float>((experience - satisfaction) * reciprocal(rated));
     drawn = experience;
   }
   if constexpr (Traced) {
