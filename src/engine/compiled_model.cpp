@@ -53,15 +53,16 @@ void CompiledModel::compile(const Scenario& scenario) {
   nodes_.clear();
   segments_.clear();
   flows_.clear();
-  row_start_.clear();
-  row_size_.clear();
+  rows_.clear();
   row_first_outcome_.clear();
   slots_.clear();
   outcomes_.clear();
+  choice_slots_.clear();
   rating_rows_.clear();
   rating_edges_.clear();
   for (const auto& touchpoint : scenario.touchpoints) nodes_.push_back(compile_touchpoint(touchpoint));
   nodes_.resize(touchpoint_count_ + 2 + channel_count_);  // entry nodes: no cost, no dwell, unrated
+  node_count_ = static_cast<std::uint32_t>(nodes_.size());
 
   // Flow links, in a fixed order: entries first, then transitions in file
   // order. An entry at a touchpoint removed by a strategy has no flow: its
@@ -129,13 +130,13 @@ void CompiledModel::compile(const Scenario& scenario) {
 }
 
 std::uint32_t CompiledModel::add_row(const std::vector<Outcome>& targets) {
-  row_start_.push_back(static_cast<std::uint32_t>(slots_.size()));
-  row_size_.push_back(static_cast<std::uint32_t>(targets.size() + 1));
+  rows_.push_back({static_cast<std::uint32_t>(slots_.size()), static_cast<std::uint32_t>(targets.size() + 1)});
   row_first_outcome_.push_back(static_cast<std::uint32_t>(outcomes_.size()));
   outcomes_.insert(outcomes_.end(), targets.begin(), targets.end());
   outcomes_.push_back({dropoff_node, 0});
   slots_.resize(slots_.size() + targets.size() + 1);
-  return static_cast<std::uint32_t>(row_start_.size() - 1);
+  choice_slots_.resize(slots_.size());
+  return static_cast<std::uint32_t>(rows_.size() - 1);
 }
 
 void CompiledModel::fill_row(std::uint32_t row, std::span<const double> target_probabilities) {
@@ -143,8 +144,15 @@ void CompiledModel::fill_row(std::uint32_t row, std::span<const double> target_p
   double total = 0.0;
   for (double p : probabilities_) total += p;
   probabilities_.push_back(total < 1.0 ? 1.0 - total : 0.0);  // drop-off
-  build_alias(probabilities_, row_first_outcome_[row],
-              std::span<AliasSlot>(slots_.data() + row_start_[row], row_size_[row]), workspace_);
+  const ChoiceRow& where = rows_[row];
+  build_alias(probabilities_, row_first_outcome_[row], std::span<AliasSlot>(slots_.data() + where.start, where.size),
+              workspace_);
+  for (std::uint32_t i = where.start; i < where.start + where.size; ++i) {
+    const Outcome& own = outcomes_[slots_[i].own];
+    const Outcome& alias = outcomes_[slots_[i].alias];
+    choice_slots_[i] = {slots_[i].threshold, static_cast<std::uint16_t>(own.node),
+                        static_cast<std::uint16_t>(alias.node), own.flow, alias.flow};
+  }
 }
 
 void CompiledModel::set_rating(double rating) {

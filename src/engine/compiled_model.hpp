@@ -14,7 +14,9 @@
 
 namespace journeysim::engine {
 
-constexpr std::uint32_t dropoff_node = 0xffffffffu;
+// Node indices are below limits::max_nodes (65,535), so 0xffff is free for
+// drop-off and a choice slot holds its outcomes' nodes in 16 bits.
+constexpr std::uint32_t dropoff_node = 0xffffu;
 
 enum class DwellKind : std::uint8_t { fixed, exponential, lognormal };
 
@@ -34,6 +36,25 @@ struct Outcome {
   std::uint32_t flow;  // index into flows (ignored for drop-off)
 };
 
+// A row of the choice tables: its slots are choice_slots_[start, start + size).
+struct ChoiceRow {
+  std::uint32_t start;
+  std::uint32_t size;
+};
+
+// An alias slot (see alias.hpp) with its two outcomes written into it, so a
+// choice is two dependent loads, the row and the slot, where an index into
+// an outcome table would make a third. 16 bytes: a slot never straddles a
+// cache line.
+struct ChoiceSlot {
+  std::uint32_t threshold;
+  std::uint16_t own_node;
+  std::uint16_t alias_node;
+  std::uint32_t own_flow;
+  std::uint32_t alias_flow;
+};
+static_assert(sizeof(ChoiceSlot) == 16);
+
 struct SegmentTable {
   double awareness_multiplier = 1.0;
   double experience_shift = 0.0;
@@ -51,7 +72,7 @@ class CompiledModel {
   void set_rating(double rating);
 
   std::uint32_t touchpoint_count() const { return touchpoint_count_; }
-  std::uint32_t node_count() const { return static_cast<std::uint32_t>(nodes_.size()); }
+  std::uint32_t node_count() const { return node_count_; }
   std::uint32_t segment_count() const { return static_cast<std::uint32_t>(segments_.size()); }
   std::uint32_t initial_entry() const { return touchpoint_count_; }
   std::uint32_t channel_entry(std::uint32_t channel) const { return touchpoint_count_ + 1 + channel; }
@@ -62,11 +83,14 @@ class CompiledModel {
   const SegmentTable& segment(std::uint32_t index) const { return segments_[index]; }
   const std::vector<FlowLink>& flows() const { return flows_; }
 
-  // Chooses where a customer of `segment` leaving `node` goes.
-  const Outcome& choose(std::uint32_t segment, std::uint32_t node, std::uint32_t bits) const {
-    const std::uint32_t row = segment * node_count() + node;
-    const std::uint32_t outcome = pick(slots_.data() + row_start_[row], row_size_[row], bits);
-    return outcomes_[outcome];
+  // Chooses where a customer of `segment` leaving `node` goes: the alias
+  // pick of pick() (same column, coin and threshold), from the row's slots.
+  Outcome choose(std::uint32_t segment, std::uint32_t node, std::uint32_t bits) const {
+    const ChoiceRow row = rows_[segment * node_count_ + node];
+    const std::uint64_t scaled = static_cast<std::uint64_t>(bits) * row.size;
+    const ChoiceSlot& slot = choice_slots_[row.start + static_cast<std::uint32_t>(scaled >> 32)];
+    const bool own = static_cast<std::uint32_t>(scaled) < slot.threshold;
+    return {own ? slot.own_node : slot.alias_node, own ? slot.own_flow : slot.alias_flow};
   }
 
  private:
@@ -81,13 +105,15 @@ class CompiledModel {
   std::vector<NodeTable> nodes_;
   std::vector<SegmentTable> segments_;
   std::vector<FlowLink> flows_;
-  // Per (segment, node) row: slots_[row_start_[row] .. + row_size_[row]),
-  // outcomes from row_first_outcome_[row] on (targets, then drop-off).
-  std::vector<std::uint32_t> row_start_;
-  std::vector<std::uint32_t> row_size_;
+  std::uint32_t node_count_ = 0;
+  // Per (segment, node) row: slots_[rows_[row].start .. + rows_[row].size),
+  // outcomes from row_first_outcome_[row] on (targets, then drop-off);
+  // choice_slots_ is slots_ with the outcomes written in, what choose() reads.
+  std::vector<ChoiceRow> rows_;
   std::vector<std::uint32_t> row_first_outcome_;
   std::vector<AliasSlot> slots_;
   std::vector<Outcome> outcomes_;
+  std::vector<ChoiceSlot> choice_slots_;
   // Rows that depend on the public rating, with their edges before it.
   struct RatingDependentRow {
     std::uint32_t row;

@@ -4,8 +4,11 @@
 // on which thread runs a customer or in what order.
 #include <Random123/philox.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+
+#include "engine/ziggurat_tables.hpp"
 
 namespace journeysim::engine {
 
@@ -17,18 +20,29 @@ enum class StreamDomain : std::uint32_t { customer = 0, pool = 1u << 31 };
 // similar scenarios (a strategy and its baseline) then share their random
 // numbers wherever their customers do the same thing: common random numbers,
 // which make strategy deltas far less noisy than independent runs would.
-// The first Philox block (slots 0-3) covers the commonest event: a choice, an
-// exponential dwell and a clipped-normal experience; lognormal dwells and
-// purchases read a second block.
+// Every sampler reads one 32-bit slot (the ziggurats below take a layer, a
+// sign and a position from one word), so the first Philox block (slots 0-3)
+// covers the commonest events whole: a choice, a dwell of any kind, a
+// clipped-normal experience and, at a purchase, the review; advocacy reads a
+// second block.
+//
+// The samplers that reject (the ziggurats' wedges and tails, about 1.5 % of
+// normals and 2 % of exponentials; the awareness time's rare rejection) read
+// their further words from blocks of their own: the same key and counter,
+// with counter word 1 (the block index, 0-1 for the slots) set to
+// fallback_block | slot << 16 | n, n = 0, 1, ... in turn. So they stay a pure
+// function of (key, stream, replication, event, slot) and never touch
+// another slot's words.
 enum class Slot : std::uint32_t {
-  choice = 0,             // alias column and coin, from one word (see pick())
-  dwell = 1,              // exponential; first of the lognormal's normal pair
-  experience = 2,         // the experience's normal pair
-  experience_normal = 3,
-  dwell_normal = 4,       // second of the lognormal's normal pair
-  review = 5,
-  advocacy = 6,
-  advocate_days = 7,
+  choice = 0,         // alias column and coin, from one word (see pick())
+  dwell = 1,          // exponential, or the lognormal's normal
+  experience = 2,     // the clipped normal's normal
+  review = 3,
+  advocacy = 4,
+  advocate_days = 5,
+  // Event 0 is awareness (start_customer): the time within its step.
+  aware_time = 0,
+  aware_accept = 1,
 };
 
 class DrawStream {
@@ -70,13 +84,46 @@ class DrawStream {
 
   // Uniform on the open interval (0, 1): never 0, so log() is always finite.
   double uniform(Slot slot) { return to_uniform(bits(slot)); }
-  double exponential(double mean, Slot slot) { return -mean * std::log(uniform(slot)); }
-  // Box–Muller from two slots.
-  double normal(Slot radius_slot, Slot angle_slot) {
-    const double radius = std::sqrt(-2.0 * std::log(uniform(radius_slot)));
-    return radius * std::cos(6.283185307179586 * uniform(angle_slot));
+
+  // Ziggurat samplers (Marsaglia & Tsang 2000; tables in ziggurat_tables.hpp,
+  // made by tools/ziggurat_tables.py). One word: bits 0-7 a layer of equal
+  // area, for the normal bit 8 the sign, the rest a fixed-point position m in
+  // the layer, x = (m + 1/2)·scale. A position under the curve throughout its
+  // layer (m < keep) is the answer: a table load, a compare and a multiply.
+  // The rest go to the cold wedge test or tail, which read their own blocks.
+  double exponential(double mean, Slot slot) { return mean * standard_exponential(slot); }
+  double standard_exponential(Slot slot) {
+    const std::uint32_t word = bits(slot);
+    const ziggurat::Layer& layer = ziggurat::exponential::layer[word & 255];
+    const std::uint32_t m = word >> 8;
+    if (m < layer.keep) [[likely]] return (static_cast<double>(m) + 0.5) * layer.scale;
+    return exponential_fallback(word, slot);
+  }
+  double normal(Slot slot) {
+    const std::uint32_t word = bits(slot);
+    const ziggurat::Layer& layer = ziggurat::normal::layer[word & 511];
+    const std::uint32_t m = word >> 9;
+    if (m < layer.keep) [[likely]] return (static_cast<double>(m) + 0.5) * layer.scale;
+    return normal_fallback(word, slot);
   }
   bool bernoulli(double probability, Slot slot) { return uniform(slot) < probability; }
+
+  // A time in [0, length] with density proportional to e^(-rate·t): when a
+  // customer became aware, given that it did within the step. mass is
+  // 1 - e^(-rate·length). For rate·length <= 1/16 (every paid channel and
+  // word of mouth at daily steps) it is t = u·length accepted with
+  // probability e^(-rate·t) (a second uniform, tested against 1 - rate·t
+  // first, so almost never an exp); beyond that, inversion.
+  double truncated_exponential(double rate, double length, double mass, Slot slot, Slot accept_slot) {
+    const double lambda = rate * length;
+    if (lambda <= 0.0625) {
+      const double u = uniform(slot);
+      const double a = uniform(accept_slot);
+      if (a <= 1.0 - lambda * u) [[likely]] return u * length;
+      return truncated_exponential_fallback(lambda, length, u, a, slot);
+    }
+    return std::min(length, -std::log1p(-uniform(slot) * mass) / rate);
+  }
 
   // Sequential draws, for pool-level streams; also a std::UniformRandomBitGenerator.
   using result_type = std::uint32_t;
@@ -89,6 +136,8 @@ class DrawStream {
   }
 
  private:
+  static constexpr std::uint32_t fallback_block = 0x80000000u;
+
   static double to_uniform(std::uint32_t bits) { return (static_cast<double>(bits) + 0.5) * 0x1p-32; }
 
   void load(std::uint32_t block) {
@@ -97,6 +146,35 @@ class DrawStream {
     block_ = r123::Philox4x32()(counter_, key_);
     loaded_ = block;
   }
+
+  // The further words of one slot's sampler (see Slot), four to a block.
+  class Fallback {
+   public:
+    Fallback(const Key& key, r123::Philox4x32::ctr_type counter, Slot slot) : key_(key), counter_(counter) {
+      counter_[1] = fallback_block | static_cast<std::uint32_t>(slot) << 16;
+    }
+    std::uint32_t next() {
+      if (used_ == 4) {
+        block_ = r123::Philox4x32()(counter_, key_);
+        ++counter_[1];
+        used_ = 0;
+      }
+      return block_[used_++];
+    }
+    double uniform() { return to_uniform(next()); }
+
+   private:
+    Key key_;
+    r123::Philox4x32::ctr_type counter_;
+    r123::Philox4x32::ctr_type block_{};
+    unsigned used_ = 4;
+  };
+
+  // The ziggurats' slow paths, from the first word on (random.cpp).
+  [[gnu::cold, gnu::noinline]] double normal_fallback(std::uint32_t word, Slot slot) const;
+  [[gnu::cold, gnu::noinline]] double exponential_fallback(std::uint32_t word, Slot slot) const;
+  [[gnu::cold, gnu::noinline]] double truncated_exponential_fallback(double lambda, double length, double u,
+                                                                     double a, Slot slot) const;
 
   r123::Philox4x32::key_type key_;
   r123::Philox4x32::ctr_type counter_;

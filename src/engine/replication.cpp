@@ -8,6 +8,7 @@
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include "engine/reciprocal.hpp"
 #include "journeysim/chain.hpp"
 
 namespace journeysim::engine {
@@ -156,6 +157,7 @@ void Replication::activate(std::uint32_t step) {
         DrawStream::activation_group(step, segment, entry_node - model_.touchpoint_count());
     activations_.push_back({DrawStream::group_key(settings_.seed, group), next_id_, static_cast<std::uint32_t>(count),
                             segment, entry_node, hazard, -std::expm1(-hazard * duration)});
+    activation_index_.add(next_id_, static_cast<std::uint32_t>(count));
     next_id_ += static_cast<std::uint32_t>(count);
     unaware_[segment] -= count;
     segment_aware_[segment] += count;
@@ -259,9 +261,8 @@ void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Act
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
     DrawStream draws(activation.key, id - activation.first_id, settings_.replication, 0);
-    const double duration = step_end_ - step_start_;
-    const double u = draws.uniform(Slot::choice);
-    aware += std::min(duration, -std::log1p(-u * activation.aware_within_step) / activation.hazard);
+    aware += draws.truncated_exponential(activation.hazard, step_end_ - step_start_, activation.aware_within_step,
+                                         Slot::aware_time, Slot::aware_accept);
   }
   // The cold record is first written at the first purchase, its first reader.
   const bool traced = traced_id(id);
@@ -276,15 +277,13 @@ double Replication::dwell(const NodeTable& node, DrawStream& draws) const {
     case DwellKind::fixed: return node.dwell_a;
     case DwellKind::exponential: return draws.exponential(node.dwell_a, Slot::dwell);
     case DwellKind::lognormal:
-      return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell, Slot::dwell_normal));
+      return std::exp(node.dwell_a + node.dwell_b * draws.normal(Slot::dwell));
   }
   return 0.0;
 }
 
 const Replication::Activation& Replication::activation_of(std::uint32_t id) const {
-  const auto after = std::upper_bound(activations_.begin(), activations_.end(), id,
-                                      [](std::uint32_t value, const Activation& a) { return value < a.first_id; });
-  return *(after - 1);
+  return activations_[activation_index_.find(id)];
 }
 
 // Walks a customer through every event before the step end.
@@ -357,11 +356,11 @@ void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t se
   [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;
-    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience, Slot::experience_normal);
+    if (table.experience_sd > 0.0) experience += table.experience_sd * draws.normal(Slot::experience);
     experience = std::clamp(experience + model_.segment(segment).experience_shift, 0.0, 1.0);
     const std::uint32_t rated = ++store_.hot[slot].rated;
     float& satisfaction = store_.hot[slot].satisfaction;
-    satisfaction += static_cast<float>((experience - satisfaction) / rated);
+    satisfaction += static_cast<float>((experience - satisfaction) * reciprocal(rated));
     drawn = experience;
   }
   if constexpr (Traced) {

@@ -9,6 +9,7 @@
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
 
+#include "engine/activation_index.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/customers.hpp"
 #include "engine/ownership.hpp"
@@ -139,6 +140,7 @@ class Replication {
   double step_end_ = 0.0;
   std::uint32_t step_ = 0;
   std::vector<Activation> activations_;  // all of them so far, in id order
+  ActivationIndex activation_index_;     // id -> activations_ index
   std::size_t step_activations_ = 0;     // where this step's activations begin
   std::vector<std::uint32_t> work_;  // slots of the customers waiting for this step
   // This step's new customers that this process owns, as runs of

@@ -34,7 +34,7 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
       if (next.node == engine::dropoff_node) break;
       node = next.node;
       ++visits[node];
-      time += -mean[node] * std::log(draws.uniform(engine::Slot::dwell));
+      time += draws.exponential(mean[node], engine::Slot::dwell);
     }
     events += event;
     days += time;

@@ -17,10 +17,11 @@ struct BareWalkResult {
 // Walks customers 0..customers-1 (segment 0, replication 0) from the initial
 // entry node to drop-off, on one thread. Per event: one Philox block from
 // engine::DrawStream keyed (seed, customer, replication 0, event) and read by
-// slot (choice column, choice coin, dwell) exactly as the engine reads it, an
-// alias pick with CompiledModel::choose, an exponential
-// dwell −mean·log u (mean 0 for nodes without an exponential dwell), and a visit
-// counter increment. Nothing is stored per customer.
+// slot (the choice word, the dwell) exactly as the engine reads it, an alias
+// pick with CompiledModel::choose, an exponential dwell drawn by the engine's
+// own sampler, DrawStream::exponential (the ziggurat; mean 0 for nodes
+// without an exponential dwell), and a visit counter increment. Nothing is
+// stored per customer.
 BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers);
 
 }  // namespace journeysim::bench
