@@ -1,5 +1,7 @@
 // journeysim: the command-line program. Each subcommand is a Command (command.hpp).
+#include <chrono>
 #include <iostream>
+#include <thread>
 #include <optional>
 
 #include <fmt/format.h>
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
+    // Started as several processes, each parses the same command line: one says it.
+    if (journeysim::cluster::detect_launch().rank != 0) return error.get_exit_code() == 0 ? cli::exit_ok : cli::exit_bad_input;
     const int code = app.exit(error);
     return code == 0 ? cli::finish_output(cli::exit_ok) : cli::exit_bad_input;  // --help, --version: printed?
   }
@@ -69,6 +73,9 @@ int main(int argc, char** argv) {
     // The progress bar cleared its line as the stack unwound; say what stopped (rank 0 for all).
     std::cout.flush();
     if (rank == 0) std::cerr << "journeysim: " << error.what() << '\n';
+    // A sweep's ranks end together by MPI_Abort: the others give rank 0 a
+    // moment to say what was kept (and to end the job itself) first.
+    if (rank != 0 && session && session->work_in_flight()) std::this_thread::sleep_for(std::chrono::seconds(2));
     return end_with(journeysim::runtime::exit_code_for(error.signal()));
   } catch (const journeysim::PeerFailed& peer) {
     // Another process failed a step all had to pass; it, or rank 0, said why.
@@ -78,6 +85,10 @@ int main(int argc, char** argv) {
                                "the same files)\n",
                                peer.failed_rank(), peer.exit_code(), peer.failed_rank());
     return end_with(peer.exit_code());
+  } catch (const journeysim::RankFailed& error) {  // this rank alone failed: it speaks
+    std::cerr << "journeysim" << cli::rank_suffix(rank) << ": " << journeysim::escape_for_terminal(error.what())
+              << '\n';
+    return end_with(error.exit_code());
   } catch (const journeysim::ScenarioError& error) {
     cli::print_diagnostics(error.diagnostics, false);
     return end_with(cli::exit_bad_input);
@@ -88,6 +99,8 @@ int main(int argc, char** argv) {
               << "\nThis is a bug in journeysim, not in your input; please report it with the command line.\n";
     return end_with(cli::exit_failure);
   } catch (const std::invalid_argument& error) {  // InputError and the library's argument checks
+    // Every process reads the same input: rank 0 says what is wrong with it.
+    if (rank != 0 && session && session->distributed()) return end_with(cli::exit_bad_input);
     std::cerr << "journeysim" << cli::rank_suffix(rank) << ": " << journeysim::escape_for_terminal(error.what())
               << '\n';
     return end_with(cli::exit_bad_input);

@@ -95,7 +95,19 @@ class SweepCommand : public Command {
 
   int run() override {
     check_arguments();
-    check_output_file(out_);
+    journeysim::cluster::Session& session = cluster_session();
+    std::unique_ptr<journeysim::PointExchange> exchange;
+    if (session.distributed()) exchange = session.point_exchange();
+    // Rank 0 alone writes, and says what is wrong with the path; the others
+    // are told that nothing runs (they wait for the sweep's start).
+    if (session.rank() == 0) {
+      try {
+        check_output_file(out_);
+      } catch (...) {
+        if (exchange) exchange->begin({}, false, 0);
+        throw;
+      }
+    }
     std::optional<journeysim::SweepPlan> plan = make_plan();
     if (!plan) return exit_bad_input;
     const auto scenario = source_.load_base(options_.quiet);
@@ -115,9 +127,6 @@ class SweepCommand : public Command {
     job.snapshot_seconds = snapshot_seconds_;
     job.command_line = command_line();
 
-    journeysim::cluster::Session& session = cluster_session();
-    std::unique_ptr<journeysim::PointExchange> exchange;
-    if (session.distributed()) exchange = session.point_exchange();
     journeysim::Engine engine(options_.threads_for(session));
     if (exchange && !exchange->coordinator()) {
       journeysim::serve_sweep(job, engine, *exchange);
@@ -263,7 +272,7 @@ class SweepCommand : public Command {
                              outcome.wall_seconds);
     std::cout << fmt::format(": {} run now", outcome.ran);
     if (outcome.processes > 1)
-      std::cout << fmt::format(" on {} processes, {} of them by rank 0,", outcome.processes, outcome.ran_here);
+      std::cout << fmt::format(" on {} processes, {} of them by rank 0", outcome.processes, outcome.ran_here);
     if (outcome.ran > 0 && outcome.processes > 1)
       std::cout << fmt::format(" ({:.3g} s of wall each)", outcome.wall_seconds / static_cast<double>(outcome.ran));
     else if (outcome.ran > 0)

@@ -163,6 +163,30 @@ TEST_F(DistributedSweep, ABadPointIsReportedOnceAndNothingRuns) {
   EXPECT_FALSE(std::filesystem::exists(dir / "bad.h5"));
 }
 
+TEST_F(DistributedSweep, AnOutputThatCannotBeWrittenIsSaidOnceAndNoRankWaits) {
+  const TempDir dir;
+  const CliResult result = run_two_ranks({"sweep", scenario_path("ecosystem.yaml"), "-p", "word_of_mouth.rate=0:0.5:3",
+                                          "-r", "1", "--market-size", "2000", "--out", dir / "missing/s.h5"});
+  EXPECT_FALSE(result.timed_out) << result;
+  EXPECT_EQ(result.exit_code, 2) << result;
+  EXPECT_EQ(result.err.find("does not exist"), result.err.rfind("does not exist")) << "said by rank 0 only\n" << result;
+  EXPECT_TRUE(contains(result.err, "does not exist")) << result;
+}
+
+TEST_F(DistributedSweep, CommandLineMistakesAndVersionAreSaidOnce) {
+  const CliResult version = run_two_ranks({"--version"});
+  EXPECT_EQ(version.exit_code, 0) << version;
+  EXPECT_EQ(version.out, std::string(JOURNEYSIM_VERSION) + "\n") << version;
+  const CliResult bogus = run_two_ranks({"run", scenario_path("funnel.yaml"), "--bogus"});
+  EXPECT_EQ(bogus.exit_code, 2) << bogus;
+  EXPECT_EQ(bogus.err.find("--bogus"), bogus.err.rfind("--bogus")) << bogus;
+  const CliResult replications = run_two_ranks({"compare", scenario_path("ecosystem.yaml"), "-s", "fix_support",
+                                                "-r", "1", "--market-size", "1000"});
+  EXPECT_EQ(replications.exit_code, 2) << replications;
+  EXPECT_EQ(replications.err.find("journeysim"), replications.err.rfind("journeysim")) << "one message\n"
+                                                                                       << replications;
+}
+
 TEST_F(DistributedSweep, ResumeAndRestartUnderTwoRanks) {
   const TempDir dir;
   const std::vector<std::string> full = {"sweep", scenario_path("ecosystem.yaml"), "-p", "word_of_mouth.rate=0:0.5:6",

@@ -47,10 +47,22 @@ class PeerFailed : public std::runtime_error {
   int exit_code_;
 };
 
+// A failure of this process alone (all_or_none): the others are fine, so
+// this one must say why, whatever rank it is.
+class RankFailed : public std::runtime_error {
+ public:
+  RankFailed(const std::string& what, int exit_code) : std::runtime_error(what), exit_code_(exit_code) {}
+  int exit_code() const { return exit_code_; }
+
+ private:
+  int exit_code_;
+};
+
 // Runs `step` (which returns an exit code, 0 for success, or throws) on every
 // process, then lets them go on only together: when any failed, each throws —
-// rank 0 its own error if it had one, any other rank its own error only when
-// rank 0 had none (one message, not one per process), the rest PeerFailed.
+// rank 0 its own error if it had one, any other rank its own error as
+// RankFailed only when rank 0 had none (one message, not one per process),
+// the rest PeerFailed.
 // Returns 0, or this process's code when `step` failed without throwing
 // (it reported the failure itself). Without a partition: `step`'s result.
 int all_or_none(MarketPartition* partition, const std::function<int()>& step);

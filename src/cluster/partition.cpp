@@ -58,9 +58,19 @@ int all_or_none(MarketPartition* partition, const std::function<int()>& step) {
   }
   if (first_failed == all.size()) return 0;
   partition->set_in_flight(false);  // every process stops here, none waits
-  if (code != 0 && (partition->rank() == 0 || first_failed != 0)) {
+  if (code != 0 && partition->rank() == 0) {
     if (error) std::rethrow_exception(error);
     return code;  // the step has said why
+  }
+  if (code != 0 && first_failed != 0) {  // rank 0 is fine: this rank's own message is the one
+    if (!error) return code;
+    try {
+      std::rethrow_exception(error);
+    } catch (const ScenarioError& scenario) {
+      throw RankFailed(scenario.diagnostics.format(), code);
+    } catch (const std::exception& other) {
+      throw RankFailed(other.what(), code);
+    }
   }
   throw PeerFailed(first_failed, first_code);
 }

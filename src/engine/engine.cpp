@@ -79,10 +79,12 @@ void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::C
                                 ownership.ranks > 1 ? fmt::format(", this process's share of {}", plan.market_size)
                                                     : std::string()));
   throw InputError(fmt::format(
-      "this run needs about {} of memory ({}), but {} is available ({}); to need less: shorten horizon_days "
-      "(daily series grow with it, whatever step_days), use fewer --replications or --threads, or a smaller "
+      "this {}run needs about {} of memory ({}), but {} is available ({}); to need less: shorten horizon_days "
+      "(daily series grow with it, whatever step_days), use fewer --replications or --threads, {}a smaller "
       "--market-size",
-      bytes(needed), fmt::join(parts, "; "), bytes(static_cast<double>(available.bytes)), available.source));
+      ownership.ranks > 1 ? "process of the " : "", bytes(needed), fmt::join(parts, "; "),
+      bytes(static_cast<double>(available.bytes)), available.source,
+      ownership.ranks > 1 ? "split the market over more processes (mpirun -n, on more machines), or " : "or "));
 }
 
 // Results metadata: names and facts a writer needs, from the plan.
