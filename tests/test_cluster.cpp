@@ -323,18 +323,28 @@ std::optional<pid_t> rank_process(pid_t launcher, int rank) {
   return std::nullopt;
 }
 
+// A run on two ranks long enough to be stopped in the middle (50 million
+// customers at one thread per rank), writing DIR/big.h5.
+journeysim::cli_testing::Program long_run_on_two_ranks(const TempDir& dir) {
+  return {{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
+           scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
+           dir / "big.h5"}};
+}
+
+// Rank 1's process id once it has been running a while (into the run).
+std::optional<pid_t> rank_one_running(journeysim::cli_testing::Child& job) {
+  std::optional<pid_t> rank_one;
+  if (!job.wait_until([&] { return (rank_one = rank_process(job.pid(), 1)).has_value(); }, std::chrono::seconds(60)))
+    return std::nullopt;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  return rank_one;
+}
+
 TEST_F(DistributedRun, ARankThatDiesEndsTheJobAndNothingIsWritten) {
   const TempDir dir;
-  // Long enough to be killed mid-run: 50 million customers at one thread per rank.
-  journeysim::cli_testing::Child job(journeysim::cli_testing::Program{
-      {"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
-       scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
-       dir / "big.h5"}});
-  std::optional<pid_t> rank_one;
-  ASSERT_TRUE(job.wait_until([&] { return (rank_one = rank_process(job.pid(), 1)).has_value(); },
-                             std::chrono::seconds(60)))
-      << job.err_so_far();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // into the run
+  journeysim::cli_testing::Child job(long_run_on_two_ranks(dir));
+  const std::optional<pid_t> rank_one = rank_one_running(job);
+  ASSERT_TRUE(rank_one.has_value()) << job.err_so_far();
   ::kill(*rank_one, SIGKILL);
   const CliResult result = job.wait(std::chrono::seconds(120));
   EXPECT_FALSE(result.timed_out) << "the other rank must not wait for ever\n" << result;
@@ -345,13 +355,8 @@ TEST_F(DistributedRun, ARankThatDiesEndsTheJobAndNothingIsWritten) {
 
 TEST_F(DistributedRun, CtrlCOnTheLauncherStopsEveryRankAtOneStepAndWritesNothing) {
   const TempDir dir;
-  journeysim::cli_testing::Child job(journeysim::cli_testing::Program{
-      {"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
-       scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
-       dir / "big.h5"}});
-  ASSERT_TRUE(job.wait_until([&] { return rank_process(job.pid(), 1).has_value(); }, std::chrono::seconds(60)))
-      << job.err_so_far();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // into the run
+  journeysim::cli_testing::Child job(long_run_on_two_ranks(dir));
+  ASSERT_TRUE(rank_one_running(job).has_value()) << job.err_so_far();
   job.signal(SIGINT);  // Open MPI passes it on to the ranks as SIGTERM
   const CliResult result = job.wait(std::chrono::seconds(120));
   EXPECT_FALSE(result.timed_out) << result;
