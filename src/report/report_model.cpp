@@ -62,7 +62,9 @@ LineChart series_chart(std::string id, std::string title, std::string y_label,
                        const std::vector<std::pair<std::string, std::string>>& names, bool from_zero) {
   LineChart chart{std::move(id), std::move(title), "day", std::move(y_label), {}, from_zero, false, false, false};
   for (const auto& [name, label] : names) {
-    const auto it = std::find_if(all.begin(), all.end(), [&](const SeriesSummary& s) { return s.name == name; });
+    // [&name = name]: clang 14 (the sanitizer and fuzz tree) cannot capture a structured binding.
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&name = name](const SeriesSummary& s) { return s.name == name; });
     if (it == all.end()) continue;
     Line line{label, {}, it->days};
     for (std::size_t d = 0; d < it->days.size(); ++d) line.x.push_back(static_cast<double>(d));
