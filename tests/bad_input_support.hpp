@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cli_test_support.hpp"
+#include "sanitizers.hpp"
 
 namespace journeysim::bad_input {
 
@@ -23,17 +24,7 @@ using cli_testing::TempDir;
 
 // Sanitizers reserve terabytes of address space: no RLIMIT_AS under them,
 // and more time.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-inline constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-inline constexpr bool kSanitized = true;
-#else
-inline constexpr bool kSanitized = false;
-#endif
-#else
-inline constexpr bool kSanitized = false;
-#endif
+using journeysim::sanitizers::kSanitized;
 
 struct Bounds {
   std::chrono::milliseconds time{10'000};

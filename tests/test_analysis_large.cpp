@@ -14,6 +14,7 @@
 #include "journeysim/analysis.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/scenario.hpp"
+#include "sanitizers.hpp"
 
 namespace journeysim {
 namespace {
@@ -46,7 +47,10 @@ TEST(AnalysisLarge, AHundredThousandTouchpointsSolveInSeconds) {
   const ExactAnalysis analysis = analyze(scenario);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   RecordProperty("seconds", std::to_string(seconds));
-  EXPECT_LT(seconds, 20.0);
+  // Under a sanitizer the solve runs many times slower (clang's ASan + UBSan
+  // + fuzzer coverage of tools/sanitize.sh: 51 s): 5 times the bound, as the
+  // bad-input tests allow; a dense solve would still take hours.
+  EXPECT_LT(seconds, sanitizers::kSanitized ? 100.0 : 20.0);
   ASSERT_EQ(analysis.expected_visits.size(), 100'000u);
   // Far from the purchase a customer almost surely drops off first: P(convert) from t0 is tiny but defined.
   EXPECT_GE(analysis.conversion_probability, 0.0);

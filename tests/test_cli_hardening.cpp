@@ -23,6 +23,7 @@
 #include "cli_test_support.hpp"
 #include "journeysim/io.hpp"
 #include "runtime_test_support.hpp"
+#include "sanitizers.hpp"
 
 namespace journeysim::cli_testing {
 namespace {
@@ -375,10 +376,9 @@ TEST(Stdout, EveryCommandFailsWhenStandardOutputIsFull) {
 // before allocating, saying what it needs, what there is and what to change
 // (before: std::bad_alloc, exit 1).
 TEST(Memory, ARunThatCannotFitIsRefusedWithWhatToChange) {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-  GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
-                  "ulimit -v";
-#endif
+  if (journeysim::sanitizers::kSanitized)
+    GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
+                    "ulimit -v";
   const TempDir dir;
   std::string text = kTinyScenario;
   text.replace(text.find("horizon_days: 60"), 16, "horizon_days: 1e7");
