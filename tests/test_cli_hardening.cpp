@@ -308,12 +308,22 @@ TEST(TempFiles, SignalsAtAnyMomentLeaveNoTemporaryFile) {
   text.replace(text.find("size: 50000"), 11, "size: 2000");
   const std::string scenario = dir.write("endless.yaml", text);
   const std::string out = dir / "x.h5";
+  // The delays are drawn within the first half of an uninterrupted run,
+  // timed here, so that they land in a run however fast the engine and the
+  // machine are (a fixed range let a faster engine finish first).
+  const std::vector<std::string> arguments{"run", scenario, "-q", "-r", "2", "-t", "2", "--out", out};
+  Child reference(arguments);
+  ASSERT_TRUE(wait_for_cpu(reference, 50ms)) << reference.wait();
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_EQ(reference.wait().exit_code, 0);
+  const auto run_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  fs::remove(out);
   std::mt19937 random(20261201);
-  std::uniform_int_distribution<int> delay_ms(0, 800);
+  std::uniform_int_distribution<long> delay_ms(0, std::max<long>(run_ms.count() / 2, 1));
   int interrupted = 0;
   for (int i = 0; i < 8; ++i) {
     const int signal = i % 4 < 2 ? SIGINT : SIGTERM;
-    Child child({"run", scenario, "-q", "-r", "2", "-t", "2", "--out", out});
+    Child child(arguments);
     // Counted from when it runs (its handlers installed): a sanitizer build takes a while to start.
     ASSERT_TRUE(wait_for_cpu(child, 50ms)) << child.wait();
     if (i % 2 == 0) {
@@ -331,7 +341,7 @@ TEST(TempFiles, SignalsAtAnyMomentLeaveNoTemporaryFile) {
       EXPECT_NO_THROW(read_results_hdf5(out)) << "a damaged output after signal " << i;
     }
   }
-  EXPECT_GE(interrupted, 4) << "most signals should land in a run";
+  EXPECT_GE(interrupted, 4) << "most signals should land in a run (an uninterrupted run took " << run_ms.count() << " ms)";
 }
 
 // kill -9 cannot be handled: the next write to the same target removes the
