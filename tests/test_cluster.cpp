@@ -108,7 +108,7 @@ TEST(ClusterLaunch, GarbledVariablesAreIgnored) {
 // frame pointers, so the fast unwinder stops in the component that allocated,
 // a module dlclose'd before LeakSanitizer reports, and tests/lsan.supp could
 // not tell Open MPI's leaks from ours. It is 6 times slower, so only here.
-CliResult run_two_ranks(const std::vector<std::string>& args) {
+std::vector<std::string> two_ranks_of(const std::vector<std::string>& args) {
   std::vector<std::string> argv{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2"};
   for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
     const char* value = std::getenv(name);
@@ -119,7 +119,11 @@ CliResult run_two_ranks(const std::vector<std::string>& args) {
   }
   argv.push_back(JOURNEYSIM_BINARY);
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_program(argv, "", std::chrono::seconds(180));
+  return argv;
+}
+
+CliResult run_two_ranks(const std::vector<std::string>& args) {
+  return run_program(two_ranks_of(args), "", std::chrono::seconds(180));
 }
 
 // The same command as one process (--out DIR/one.h5) and as two ranks (--out DIR/two.h5).
@@ -341,9 +345,8 @@ std::optional<pid_t> rank_process(pid_t launcher, int rank) {
 // A run on two ranks long enough to be stopped in the middle (50 million
 // customers at one thread per rank), writing DIR/big.h5.
 journeysim::cli_testing::Program long_run_on_two_ranks(const TempDir& dir) {
-  return {{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2", JOURNEYSIM_BINARY, "run",
-           scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1", "--quiet", "--out",
-           dir / "big.h5"}};
+  return {two_ranks_of({"run", scenario_path("ecosystem.yaml"), "--market-size", "50000000", "--threads", "1",
+                        "--quiet", "--out", dir / "big.h5"})};
 }
 
 // Rank 1's process id once it has been running a while (into the run).
