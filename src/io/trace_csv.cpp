@@ -18,7 +18,7 @@ namespace journeysim {
 
 namespace {
 
-constexpr const char* header = "customer,segment,time,touchpoint,event,experience,satisfaction,revenue\n";
+constexpr const char* trace_header = "customer,segment,time,touchpoint,event,experience,satisfaction,revenue\n";
 
 // RFC 4180 quoting where a name needs it. Leading or trailing blanks are
 // quoted too: CSV readers (fit's among them) trim unquoted fields.
@@ -46,7 +46,7 @@ void put_number(std::string& line, Number value) {
 }
 
 void write_csv(const Results& results, std::ostream& out) {
-  out << header;
+  out << trace_header;
   const auto touchpoints = static_cast<std::uint32_t>(results.touchpoints.size());
   std::string line;
   for (const TraceRow& row : results.trace.rows) {

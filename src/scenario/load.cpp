@@ -34,8 +34,6 @@ const std::vector<std::string>& kReviewsKeys = keys::reviews;
 const std::vector<std::string>& kPriorKeys = keys::prior;
 const std::vector<std::string>& kAdvocacyKeys = keys::advocacy;
 
-constexpr double kTolerance = 1e-9;
-
 int count_errors(const Diagnostics& diagnostics) {
   int count = 0;
   for (const auto& item : diagnostics.all())
@@ -117,7 +115,7 @@ void read_segments(const Entry& section, YamlReader& reader, Scenario& scenario)
       read_transition_scale(*scales, what + ".transition_scale", reader, scenario, segment);
     scenario.segments.push_back(std::move(segment));
   }
-  if (shares_complete && !scenario.segments.empty() && std::fabs(share_sum - 1.0) > kTolerance)
+  if (shares_complete && !scenario.segments.empty() && std::fabs(share_sum - 1.0) > kSumTolerance)
     reader.error(reader.where_key(section), "market.segments shares sum to " + format_sum(share_sum) +
                                                 "; they must sum to 1, so adjust the segments' share values");
 }
@@ -167,7 +165,7 @@ void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, 
     sum += *value;
     scenario.awareness.initial_via.push_back(share);
   }
-  if (complete && sum > 1.0 + kTolerance)
+  if (complete && sum > 1.0 + kSumTolerance)
     reader.error(reader.where_key(*via_entry),
                  "awareness.initial.via shares sum to " + format_sum(sum) +
                      "; they must sum to at most 1 (the remainder drops off at once), so lower them");
@@ -175,7 +173,7 @@ void read_initial(const Entry& section, YamlReader& reader, Scenario& scenario, 
   // easy to leave by mistake. Nothing at all is the warning of validate.cpp.
   // Sums of decimals print as written (0.6 + 0.3 is 0.9, not 0.8999999999999999).
   const auto rounded = [](double x) { return format_sum(x); };
-  if (complete && sum > 0.0 && sum < 1.0 - kTolerance && scenario.awareness.initial_share > 0.0)
+  if (complete && sum > 0.0 && sum < 1.0 - kSumTolerance && scenario.awareness.initial_share > 0.0)
     reader.warning(reader.where_key(*via_entry),
                    "the via shares sum to " + rounded(sum) + ": a share " + rounded(1.0 - sum) +
                        " of the initially aware enter no touchpoint and are counted as aware but drop off at "

@@ -30,8 +30,6 @@ const std::vector<std::string>& kPurchaseKeys = keys::purchase;
 const std::vector<std::string>& kRefundKeys = keys::refund;
 const std::vector<std::string>& kTransitionKeys = keys::transition;
 
-constexpr double kTolerance = 1e-9;
-
 const std::vector<std::string>& stage_names() {
   static const std::vector<std::string> names = {"awareness", "consideration", "purchase", "retention", "advocacy"};
   return names;
@@ -242,7 +240,7 @@ void read_transitions(const YAML::Node& node, YamlReader& reader, Scenario& scen
       sum += transition.probability;
       if (from_known && to_known) scenario.transitions.push_back(transition);
     }
-    if (complete && sum > 1.0 + kTolerance)
+    if (complete && sum > 1.0 + kSumTolerance)
       reader.error(reader.where_key(row), what + " probabilities sum to " + format_sum(sum) +
                                               "; a row must sum to at most 1 (the remainder is drop-off), "
                                               "so lower them");

@@ -16,6 +16,9 @@
 
 namespace journeysim::scenario_detail {
 
+// How far a probability row may sum past 1 (DESIGN.md: within 1e-9).
+inline constexpr double kSumTolerance = 1e-9;
+
 // Places in the file that checks spanning several sections point at, and
 // which sections had errors (so that one mistake is not reported twice).
 struct Places {
