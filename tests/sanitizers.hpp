@@ -1,7 +1,7 @@
 #pragma once
 // Which sanitizer this build runs under. GCC defines __SANITIZE_ADDRESS__ and
 // __SANITIZE_THREAD__; clang 14 defines neither and answers __has_feature
-// instead (tools/sanitize.sh builds with clang, the `asan` preset with GCC).
+// instead (the `asan` and `tsan` presets build with clang).
 
 namespace journeysim::sanitizers {
 

@@ -9,7 +9,7 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_for.h>
+#include "runtime/parallel_for.hpp"
 
 #include "engine/replication.hpp"
 
@@ -252,7 +252,7 @@ RunResult Replication::collect() const {
   const std::size_t sums_per_block = segments + 1;
   std::vector<double> block_sums(local_blocks * sums_per_block, 0.0);
   oneapi::tbb::enumerable_thread_specific<CustomerCensus> censuses([&] { return CustomerCensus(segments); });
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, local_blocks, 4),
+  runtime::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, local_blocks, 4),
                             [&](const oneapi::tbb::blocked_range<std::uint64_t>& blocks) {
                               CustomerCensus& census = censuses.local();
                               for (std::uint64_t block = blocks.begin(); block != blocks.end(); ++block)

@@ -6,7 +6,7 @@
 
 #include <boost/random/binomial_distribution.hpp>
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
+#include "runtime/parallel_for.hpp"
 
 #include "engine/reciprocal.hpp"
 #include "journeysim/chain.hpp"
@@ -223,7 +223,7 @@ void Replication::advance_step(std::uint32_t step) {
   }
   const std::uint64_t total = waiting + fresh;
 
-  oneapi::tbb::parallel_for(
+  runtime::parallel_for(
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
       [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
         Tally& tally = tallies_.local();

@@ -5,7 +5,7 @@
 // refunds are counted, apart from the horizon's tallies, so every figure at
 // the horizon is unchanged; time plays no part, so dwells are not drawn.
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
+#include "runtime/parallel_for.hpp"
 
 #include "engine/replication.hpp"
 
@@ -13,7 +13,7 @@ namespace journeysim::engine {
 
 void Replication::run_off() {
   const auto slots = static_cast<std::uint32_t>(ownership_.slots_below(next_id_));
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 4096),
+  runtime::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 4096),
                             [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
                               RunOffTally& tally = run_off_tallies_.local();
                               for (std::uint32_t slot = range.begin(); slot != range.end(); ++slot) {

@@ -33,7 +33,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
+#include "runtime/parallel_for.hpp"
 
 #include "ensemble/sweep_hdf5.hpp"
 #include "ensemble/sweep_journal.hpp"
@@ -208,7 +208,7 @@ bool check_points(const SweepJob& job, const SweepPoints& points, PointBuilder& 
   if (keep) kept[0] = std::move(*first);
   std::map<std::size_t, Diagnostics> said_by;  // only by points that failed or warned
   std::mutex said_mutex;
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(1, points.count),
+  runtime::parallel_for(oneapi::tbb::blocked_range<std::size_t>(1, points.count),
                             [&](const oneapi::tbb::blocked_range<std::size_t>& range) {
                               for (std::size_t p = range.begin(); p < range.end(); ++p) {
                                 Diagnostics said_here;
