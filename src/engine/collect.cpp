@@ -17,22 +17,17 @@ namespace journeysim::engine {
 
 namespace {
 
-// What the horizon finds among a process's customers. Counts merge in any
-// order; the floating sums are kept per block of ids (ownership.hpp) and
-// added in id order, so they come out the same for any number of threads or
-// processes.
+// What the horizon finds among a process's customers. Everything is an
+// integer, the floating sums in fixed point (census_scale), so parts merge
+// in any order: the same bits for any number of threads or processes.
 struct CustomerCensus {
-  explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count) {}
+  explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count), satisfaction_sums(segment_count) {}
 
-  // One block's customers, in id order; its floating sums go to `block_sums`
-  // (satisfaction by segment, then first-purchase delays).
-  void count(const CustomerStore& store, std::uint32_t first_slot, std::uint32_t end_slot, const Advocacy& advocacy,
-             double* block_sums) {
+  void count(const CustomerStore& store, std::uint32_t first_slot, std::uint32_t end_slot, const Advocacy& advocacy) {
     // Satisfaction is stored as float, so the thresholds are compared as floats:
     // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
     const auto promoter_at = static_cast<float>(advocacy.promoter_at);
     const auto detractor_below = static_cast<float>(advocacy.detractor_below);
-    double* delay_sum = block_sums + segments.size();
     for (std::uint32_t slot = first_slot; slot != end_slot; ++slot) {
       const HotState& customer = store.hot[slot];
       if (!(customer.flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++in_progress;
@@ -42,9 +37,9 @@ struct CustomerCensus {
       if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
       const float delay = store.cold[slot].first_purchase_delay;
       delays.push_back(delay);
-      *delay_sum += delay;
+      delay_sum += to_census_fixed(delay);
       if (customer.rated == 0) continue;  // passive, and left out of mean satisfaction
-      block_sums[customer.segment] += customer.satisfaction;
+      satisfaction_sums[customer.segment] += to_census_fixed(customer.satisfaction);
       ++segment.satisfaction_count;
       if (customer.satisfaction >= promoter_at) ++segment.promoters;
       else if (customer.satisfaction < detractor_below) ++segment.detractors;
@@ -69,6 +64,16 @@ struct CustomerCensus {
       segments[s].satisfaction_count = value[4];
     }
   }
+  // The fixed-point sums as one array (satisfaction by segment, then delays).
+  std::vector<uint128> sums() const {
+    std::vector<uint128> packed(satisfaction_sums);
+    packed.push_back(delay_sum);
+    return packed;
+  }
+  void set_sums(const std::vector<uint128>& packed) {
+    std::copy(packed.begin(), packed.end() - 1, satisfaction_sums.begin());
+    delay_sum = packed.back();
+  }
 
   void merge(const CustomerCensus& other) {
     in_progress += other.in_progress;
@@ -78,14 +83,30 @@ struct CustomerCensus {
       segments[s].promoters += other.segments[s].promoters;
       segments[s].detractors += other.segments[s].detractors;
       segments[s].satisfaction_count += other.segments[s].satisfaction_count;
+      satisfaction_sums[s] += other.satisfaction_sums[s];
     }
+    delay_sum += other.delay_sum;
     delays.insert(delays.end(), other.delays.begin(), other.delays.end());
   }
 
   std::uint64_t in_progress = 0;
-  std::vector<SegmentTally> segments;  // counts only: the floating sums are per block
+  std::vector<SegmentTally> segments;  // counts only: the sums are the fixed-point ones below
+  std::vector<uint128> satisfaction_sums;  // × census_scale, by segment
+  uint128 delay_sum = 0;                   // first-purchase delays × census_scale
   std::vector<float> delays;           // first-purchase delays of purchasers, in no particular order
 };
+
+// Adds every process's 128-bit sums into each: a gather of their bytes (a
+// 64-bit sum over processes would lose the carries).
+void add_over_processes(std::span<uint128> values, MarketPartition& partition) {
+  std::vector<uint128> mine(values.begin(), values.end());
+  std::fill(values.begin(), values.end(), 0);
+  std::vector<uint128> theirs(values.size());
+  for (const auto& bytes : partition.gather(std::as_bytes(std::span(mine)))) {
+    std::memcpy(theirs.data(), bytes.data(), theirs.size() * sizeof(uint128));
+    for (size_t i = 0; i < values.size(); ++i) values[i] += theirs[i];
+  }
+}
 
 void add_into(Counters& total, const Counters& part) {
   for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
@@ -109,15 +130,10 @@ void sum_tally_over_processes(Tally& total, MarketPartition& partition) {
   partition.sum(packed);
   size_t next = 0;
   for_each_counter(total, [&](std::uint64_t& value) { value = packed[next++]; });
-  // 128-bit sums: every process's, added here (a 64-bit sum would lose carries).
-  const uint128 mine[2] = {total.journey_sum, total.journey_sum_sq};
-  total.journey_sum = total.journey_sum_sq = 0;
-  for (const auto& bytes : partition.gather(std::as_bytes(std::span(mine)))) {
-    uint128 theirs[2];
-    std::memcpy(theirs, bytes.data(), sizeof theirs);
-    total.journey_sum += theirs[0];
-    total.journey_sum_sq += theirs[1];
-  }
+  uint128 sums[2] = {total.journey_sum, total.journey_sum_sq};
+  add_over_processes(sums, partition);
+  total.journey_sum = sums[0];
+  total.journey_sum_sq = sums[1];
 }
 
 // Floats as unsigned keys in the same order.
@@ -246,20 +262,12 @@ RunResult Replication::collect() const {
     }
   }
 
-  // Customer states at the horizon, block by block (see CustomerCensus).
-  const std::uint64_t slots = ownership_.slots_below(next_id_);
-  const std::uint64_t local_blocks = (slots + Ownership::block_size - 1) / Ownership::block_size;
-  const std::size_t sums_per_block = segments + 1;
-  std::vector<double> block_sums(local_blocks * sums_per_block, 0.0);
+  // Customer states at the horizon (see CustomerCensus).
+  const auto slots = static_cast<std::uint32_t>(ownership_.slots_below(next_id_));
   oneapi::tbb::enumerable_thread_specific<CustomerCensus> censuses([&] { return CustomerCensus(segments); });
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, local_blocks, 4),
-                            [&](const oneapi::tbb::blocked_range<std::uint64_t>& blocks) {
-                              CustomerCensus& census = censuses.local();
-                              for (std::uint64_t block = blocks.begin(); block != blocks.end(); ++block)
-                                census.count(store_, static_cast<std::uint32_t>(block * Ownership::block_size),
-                                             static_cast<std::uint32_t>(
-                                                 std::min<std::uint64_t>(slots, (block + 1) * Ownership::block_size)),
-                                             scenario_.advocacy, block_sums.data() + block * sums_per_block);
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 16384),
+                            [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
+                              censuses.local().count(store_, range.begin(), range.end(), scenario_.advocacy);
                             });
   CustomerCensus census(segments);
   for (const CustomerCensus& part : censuses) census.merge(part);
@@ -267,28 +275,11 @@ RunResult Replication::collect() const {
     std::vector<std::uint64_t> counts = census.counts();
     settings_.partition->sum(counts);
     census.set_counts(counts);
+    std::vector<uint128> sums = census.sums();
+    add_over_processes(sums, *settings_.partition);
+    census.set_sums(sums);
   }
   result.in_progress = census.in_progress;
-  // Floating sums in global block order: block b is rank b mod ranks's local block b / ranks.
-  std::vector<std::vector<double>> sums_by_rank;
-  if (settings_.partition) {
-    for (const auto& bytes : settings_.partition->gather(std::as_bytes(std::span(block_sums)))) {
-      sums_by_rank.emplace_back(bytes.size() / sizeof(double));
-      std::memcpy(sums_by_rank.back().data(), bytes.data(), bytes.size());
-    }
-  } else {
-    sums_by_rank.push_back(std::move(block_sums));
-  }
-  std::vector<double> satisfaction_sums(segments, 0.0);
-  double delay_sum = 0.0;
-  const std::size_t ranks = sums_by_rank.size();
-  for (std::uint64_t block = 0;; ++block) {
-    const std::vector<double>& sums = sums_by_rank[block % ranks];
-    const std::uint64_t local = block / ranks;
-    if ((local + 1) * sums_per_block > sums.size()) break;  // blocks are given in order: the first missing ends them
-    for (std::uint32_t s = 0; s < segments; ++s) satisfaction_sums[s] += sums[local * sums_per_block + s];
-    delay_sum += sums[local * sums_per_block + segments];
-  }
   for (std::uint32_t s = 0; s < segments; ++s) {
     SegmentTally& segment = result.segments[s];
     segment.purchasers = census.segments[s].purchasers;
@@ -296,7 +287,7 @@ RunResult Replication::collect() const {
     segment.promoters = census.segments[s].promoters;
     segment.detractors = census.segments[s].detractors;
     segment.satisfaction_count = census.segments[s].satisfaction_count;
-    segment.satisfaction_sum = satisfaction_sums[s];
+    segment.satisfaction_sum = from_census_fixed(census.satisfaction_sums[s]);
   }
   std::vector<float> delays = std::move(census.delays);
   std::uint64_t delay_count = 0;
@@ -312,9 +303,11 @@ RunResult Replication::collect() const {
     result.cost += segment.cost;
     result.cost_acquisition += segment.cost_acquisition;
     result.cost_retention += segment.cost_retention;
-    result.satisfaction_sum += segment.satisfaction_sum;
     result.satisfaction_count += segment.satisfaction_count;
   }
+  uint128 satisfaction_total = 0;  // summed exactly, rounded once
+  for (const uint128 sum : census.satisfaction_sums) satisfaction_total += sum;
+  result.satisfaction_sum = from_census_fixed(satisfaction_total);
   result.passives = result.purchasers - result.promoters - result.detractors;
 
   // Run-off: the money purchasers bring after the horizon, from exact counts.
@@ -345,7 +338,7 @@ RunResult Replication::collect() const {
   }
   result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
   if (delay_count > 0) {
-    result.first_purchase_days_mean = delay_sum / static_cast<double>(delay_count);
+    result.first_purchase_days_mean = from_census_fixed(census.delay_sum) / static_cast<double>(delay_count);
     result.first_purchase_days_p50 = quantile(delays, delay_count, 0.5, settings_.partition);
     result.first_purchase_days_p90 = quantile(delays, delay_count, 0.9, settings_.partition);
   }

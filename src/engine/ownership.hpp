@@ -6,8 +6,10 @@
 // is a slot; with one process, slot = id.
 //
 // Small blocks spread each step's new customers (consecutive ids) over every
-// rank; the block size is fixed, so the census, which sums floating values
-// block by block in id order, adds them in one order for any number of ranks.
+// rank. Nothing sums floating values in block order any more (the census's
+// sums are exact integers, tally.hpp), so results do not depend on where a
+// customer is stored, only on which rank runs it, and that only through
+// integers.
 #include <algorithm>
 #include <cstdint>
 

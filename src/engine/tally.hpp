@@ -20,6 +20,21 @@ __extension__ using uint128 = unsigned __int128;  // exact sums of squares
 constexpr double rating_scale = 16777216.0;
 constexpr double days_scale = 1048576.0;
 
+// The census's sums (satisfaction at the horizon, first-purchase delays) in
+// fixed point to 2^-64, in 128 bits, so they are exact in any order and can
+// be added whenever a customer is counted. Both are non-negative floats:
+// satisfaction is a mean of experiences clipped to [0,1], a delay at most
+// max_horizon_days = 1e7 < 2^24 days. A float at or above 2^-41 scaled by
+// 2^64 is an integer, so the conversion is exact for every value the engine
+// can hold but the tiniest (those lose less than 2^-64 each); the largest
+// term is below 2^88 and at most max_market_size < 2^32 of them are added,
+// so a sum stays below 2^120. Turned back into a double the total is
+// correctly rounded: within 2^-53 relative, closer than the float sums in
+// block order it replaces (those erred by up to n·2^-53).
+constexpr double census_scale = 18446744073709551616.0;  // 2^64
+inline uint128 to_census_fixed(float value) { return static_cast<uint128>(static_cast<double>(value) * census_scale); }
+inline double from_census_fixed(uint128 sum) { return static_cast<double>(sum) / census_scale; }
+
 // Counters written on every event by one thread: cache-line aligned and
 // padded, so two threads' counters never share a line (false sharing).
 using Counters = std::vector<std::uint64_t, oneapi::tbb::cache_aligned_allocator<std::uint64_t>>;
