@@ -36,6 +36,8 @@ struct Case {
   std::uint32_t max_events = 1'000'000;
 };
 
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
+
 const std::vector<Case>& cases() {
   static const std::vector<Case> all = {
       {"bass", "scenarios/bass.yaml"},

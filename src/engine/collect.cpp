@@ -17,84 +17,20 @@ namespace journeysim::engine {
 
 namespace {
 
-// What the horizon finds among a process's customers. Everything is an
-// integer, the floating sums in fixed point (census_scale), so parts merge
-// in any order: the same bits for any number of threads or processes.
-struct CustomerCensus {
-  explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count), satisfaction_sums(segment_count) {}
-
-  void count(const CustomerStore& store, std::uint32_t first_slot, std::uint32_t end_slot, const Advocacy& advocacy) {
-    // Satisfaction is stored as float, so the thresholds are compared as floats:
-    // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
-    const auto promoter_at = static_cast<float>(advocacy.promoter_at);
-    const auto detractor_below = static_cast<float>(advocacy.detractor_below);
-    for (std::uint32_t slot = first_slot; slot != end_slot; ++slot) {
-      const HotState& customer = store.hot[slot];
-      if (!(customer.flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++in_progress;
-      if (!(customer.flags & CustomerFlag::purchaser)) continue;
-      SegmentTally& segment = segments[customer.segment];
-      ++segment.purchasers;
-      if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
-      const float delay = store.cold[slot].first_purchase_delay;
-      delays.push_back(delay);
-      delay_sum += to_census_fixed(delay);
-      if (customer.rated == 0) continue;  // passive, and left out of mean satisfaction
-      satisfaction_sums[customer.segment] += to_census_fixed(customer.satisfaction);
-      ++segment.satisfaction_count;
-      if (customer.satisfaction >= promoter_at) ++segment.promoters;
-      else if (customer.satisfaction < detractor_below) ++segment.detractors;
-    }
+// The census's counts and sums, each as one array, to be summed over processes.
+std::vector<std::uint64_t> census_counts(const CensusTally& census) {
+  std::vector<std::uint64_t> packed{census.in_progress};
+  for (const CensusTally::Segment& s : census.segments)
+    packed.insert(packed.end(), {s.purchasers, s.advocates, s.promoters, s.detractors, s.satisfaction_count});
+  return packed;
+}
+void set_census_counts(CensusTally& census, const std::vector<std::uint64_t>& packed) {
+  census.in_progress = packed[0];
+  for (size_t s = 0; s < census.segments.size(); ++s) {
+    const std::uint64_t* value = packed.data() + 1 + 5 * s;
+    census.segments[s] = {value[0], value[1], value[2], value[3], value[4]};
   }
-
-  // The counts as one array, to be summed over processes.
-  std::vector<std::uint64_t> counts() const {
-    std::vector<std::uint64_t> packed{in_progress};
-    for (const SegmentTally& s : segments)
-      packed.insert(packed.end(), {s.purchasers, s.advocates, s.promoters, s.detractors, s.satisfaction_count});
-    return packed;
-  }
-  void set_counts(const std::vector<std::uint64_t>& packed) {
-    in_progress = packed[0];
-    for (size_t s = 0; s < segments.size(); ++s) {
-      const std::uint64_t* value = packed.data() + 1 + 5 * s;
-      segments[s].purchasers = value[0];
-      segments[s].advocates = value[1];
-      segments[s].promoters = value[2];
-      segments[s].detractors = value[3];
-      segments[s].satisfaction_count = value[4];
-    }
-  }
-  // The fixed-point sums as one array (satisfaction by segment, then delays).
-  std::vector<uint128> sums() const {
-    std::vector<uint128> packed(satisfaction_sums);
-    packed.push_back(delay_sum);
-    return packed;
-  }
-  void set_sums(const std::vector<uint128>& packed) {
-    std::copy(packed.begin(), packed.end() - 1, satisfaction_sums.begin());
-    delay_sum = packed.back();
-  }
-
-  void merge(const CustomerCensus& other) {
-    in_progress += other.in_progress;
-    for (size_t s = 0; s < segments.size(); ++s) {
-      segments[s].purchasers += other.segments[s].purchasers;
-      segments[s].advocates += other.segments[s].advocates;
-      segments[s].promoters += other.segments[s].promoters;
-      segments[s].detractors += other.segments[s].detractors;
-      segments[s].satisfaction_count += other.segments[s].satisfaction_count;
-      satisfaction_sums[s] += other.satisfaction_sums[s];
-    }
-    delay_sum += other.delay_sum;
-    delays.insert(delays.end(), other.delays.begin(), other.delays.end());
-  }
-
-  std::uint64_t in_progress = 0;
-  std::vector<SegmentTally> segments;  // counts only: the sums are the fixed-point ones below
-  std::vector<uint128> satisfaction_sums;  // × census_scale, by segment
-  uint128 delay_sum = 0;                   // first-purchase delays × census_scale
-  std::vector<float> delays;           // first-purchase delays of purchasers, in no particular order
-};
+}
 
 // Adds every process's 128-bit sums into each: a gather of their bytes (a
 // 64-bit sum over processes would lose the carries).
@@ -145,19 +81,24 @@ float from_order_key(std::uint32_t key) {
   return std::bit_cast<float>(key & 0x80000000u ? key & 0x7fffffffu : ~key);
 }
 
-// The k-th smallest (from 0) of every process's values, without moving them:
-// four passes of a 256-bin histogram over the keys' bytes, high to low, summed
-// over processes (2 KiB each). Exact, as nth_element is.
-float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketPartition& partition) {
+// Where the first-purchase delays are: one vector per thread, left in place
+// (a merged copy would double their memory at the horizon, 4 bytes per purchaser).
+using Delays = std::vector<std::span<const float>>;
+
+// The k-th smallest (from 0) of every thread's and process's values, without
+// moving them: four passes of a 256-bin histogram over the keys' bytes, high
+// to low, summed over processes (2 KiB each). Exact, as nth_element is.
+float order_statistic(const Delays& parts, std::uint64_t k, MarketPartition* partition) {
   std::uint32_t prefix = 0, known = 0;
   std::vector<std::uint64_t> counts(256);
   for (const int shift : {24, 16, 8, 0}) {
     std::fill(counts.begin(), counts.end(), 0);
-    for (const float value : values) {
-      const std::uint32_t key = order_key(value);
-      if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
-    }
-    partition.sum(counts);
+    for (const std::span<const float> values : parts)
+      for (const float value : values) {
+        const std::uint32_t key = order_key(value);
+        if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
+      }
+    if (partition) partition->sum(counts);
     std::uint32_t bin = 0;
     while (k >= counts[bin]) k -= counts[bin++];
     prefix |= bin << shift;
@@ -168,20 +109,13 @@ float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketP
 
 // Linear interpolation between order statistics (R's type 7), over `count`
 // values in all.
-double quantile(std::vector<float>& values, std::uint64_t count, double level, MarketPartition* partition) {
+double quantile(const Delays& values, std::uint64_t count, double level, MarketPartition* partition) {
   if (count == 0) return 0.0;
   const double position = level * static_cast<double>(count - 1);
   const auto below = static_cast<std::uint64_t>(std::floor(position));
-  if (partition) {
-    const double low = order_statistic(values, below, *partition);
-    if (below + 1 >= count) return low;
-    const double high = order_statistic(values, below + 1, *partition);
-    return low + (position - static_cast<double>(below)) * (high - low);
-  }
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below), values.end());
-  const double low = values[below];
-  if (below + 1 >= values.size()) return low;
-  const double high = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(below) + 1, values.end());
+  const double low = order_statistic(values, below, partition);
+  if (below + 1 >= count) return low;
+  const double high = order_statistic(values, below + 1, partition);
   return low + (position - static_cast<double>(below)) * (high - low);
 }
 
@@ -262,22 +196,31 @@ RunResult Replication::collect() const {
     }
   }
 
-  // Customer states at the horizon (see CustomerCensus).
-  const auto slots = static_cast<std::uint32_t>(ownership_.slots_below(next_id_));
-  oneapi::tbb::enumerable_thread_specific<CustomerCensus> censuses([&] { return CustomerCensus(segments); });
-  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 16384),
-                            [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
-                              censuses.local().count(store_, range.begin(), range.end(), scenario_.advocacy);
+  // Customers whose journeys ended were counted then (CensusTally); those
+  // still travelling, in the live slots, are counted now.
+  oneapi::tbb::enumerable_thread_specific<CensusTally> censuses([&] { return CensusTally(segments); });
+  oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, high_water_, 16384),
+                            [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
+                              CensusTally& census = censuses.local();
+                              for (std::uint64_t slot = range.begin(); slot != range.end(); ++slot) {
+                                const HotState& customer = store_.hot[slot];
+                                if (!(customer.flags & CustomerFlag::live)) continue;
+                                ++census.in_progress;
+                                census.count(customer, promoter_at_, detractor_below_);
+                              }
                             });
-  CustomerCensus census(segments);
-  for (const CustomerCensus& part : censuses) census.merge(part);
+  CensusTally census(segments);
+  for (const Tally& tally : tallies_) census.merge(tally.census);
+  for (const CensusTally& part : censuses) census.merge(part);
   if (settings_.partition) {
-    std::vector<std::uint64_t> counts = census.counts();
+    std::vector<std::uint64_t> counts = census_counts(census);
     settings_.partition->sum(counts);
-    census.set_counts(counts);
-    std::vector<uint128> sums = census.sums();
+    set_census_counts(census, counts);
+    std::vector<uint128> sums(census.satisfaction_sums);
+    sums.push_back(census.delay_sum);
     add_over_processes(sums, *settings_.partition);
-    census.set_sums(sums);
+    std::copy(sums.begin(), sums.end() - 1, census.satisfaction_sums.begin());
+    census.delay_sum = sums.back();
   }
   result.in_progress = census.in_progress;
   for (std::uint32_t s = 0; s < segments; ++s) {
@@ -289,7 +232,8 @@ RunResult Replication::collect() const {
     segment.satisfaction_count = census.segments[s].satisfaction_count;
     segment.satisfaction_sum = from_census_fixed(census.satisfaction_sums[s]);
   }
-  std::vector<float> delays = std::move(census.delays);
+  Delays delays;
+  for (const Tally& tally : tallies_) delays.emplace_back(tally.census.delays);
   std::uint64_t delay_count = 0;
   for (const SegmentTally& segment : result.segments) delay_count += segment.purchasers;
   for (const SegmentTally& segment : result.segments) {

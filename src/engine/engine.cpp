@@ -175,15 +175,13 @@ struct Engine::State {
   }
 
   // Customer memory is kept between runs: pages already touched need no
-  // fresh zeroing by the kernel, which matters for many small runs.
-  engine::CustomerStore& store_for(std::uint64_t market_size) {
-    if (!store || store_capacity < market_size) {
-      store.reset();
-      store = std::make_unique<engine::CustomerStore>(market_size);
-      store_capacity = market_size;
-    }
+  // fresh zeroing by the kernel, which matters for many small runs. It
+  // starts small and grows with the customers in progress (Replication::reserve_slots).
+  engine::CustomerStore& store_for(std::uint64_t slots) {
+    if (!store) store = std::make_unique<engine::CustomerStore>(std::min<std::uint64_t>(slots, initial_slots));
     return *store;
   }
+  static constexpr std::uint64_t initial_slots = 1 << 20;
 
   engine::CompiledModel& model_for(const Scenario& scenario) {
     if (model) model->compile(scenario);
@@ -197,7 +195,6 @@ struct Engine::State {
   oneapi::tbb::global_control allow;
   oneapi::tbb::task_arena arena;
   std::unique_ptr<engine::CustomerStore> store;
-  std::uint64_t store_capacity = 0;
   std::optional<engine::CompiledModel> model;  // the last plan's, its storage reused by the next
 };
 
