@@ -39,7 +39,7 @@ echo "== machine: $(nproc) CPUs, $(free -h | awk '/^Mem:/ {print $2 " total, " $
 echo "== commit:  $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- src || echo ' (src modified)')"
 echo "== command: $bin run $scenario --market-size MARKET -t $threads -q --json"
 echo "== started $(date -u +%H:%M:%SZ), cpu pressure: $(head -n1 /proc/pressure/cpu)"
-printf '%-11s %11s %8s %12s %12s %12s %14s\n' market "peak RSS MB" "wall s" aware "in progress" purchasers events
+printf '%-11s %11s %8s %12s %12s %12s %14s\n' market "peak RSS MiB" "wall s" aware "in progress" purchasers events
 for market in $markets; do
   /usr/bin/time -v "$bin" run "$scenario" --market-size "$market" -t "$threads" -q --json \
     >"$out/$market.json" 2>"$out/$market.time" || { cat "$out/$market.time" >&2; exit 1; }
@@ -55,7 +55,7 @@ PY
 done
 if [ "${PROBE:-1}" = 1 ]; then
   echo "== memory_probe (the same replications, for the most customers held at once)"
-  printf '%-11s %11s %8s %12s\n' market "peak RSS MB" "wall s" "peak slots"
+  printf '%-11s %11s %8s %12s\n' market "peak RSS MiB" "wall s" "peak slots"
   for market in $markets; do
     /usr/bin/time -v "$probe" "$scenario" "$market" "$threads" >"$out/$market.probe" 2>"$out/$market.ptime" ||
       { cat "$out/$market.ptime" >&2; exit 1; }
