@@ -9,7 +9,7 @@
 
 namespace journeysim::engine {
 
-// Customer ids due at each step.
+// Customers due at each step, by slot (customers.hpp).
 class StepCalendar {
  public:
   static constexpr std::uint32_t window = 1024;
@@ -18,9 +18,9 @@ class StepCalendar {
 
   StepCalendar() : ring_(window) {}
 
-  void push(std::uint32_t step, std::uint32_t id) {
-    if (step < window_end_) ring_[step % window].push_back(id);
-    else later_.push_back({step, id});
+  void push(std::uint32_t step, std::uint32_t slot) {
+    if (step < window_end_) ring_[step % window].push_back(slot);
+    else later_.push_back({step, slot});
   }
 
   // Starts the window [step, step + window) at a multiple of `window`.
@@ -38,7 +38,7 @@ class StepCalendar {
 
  private:
   std::vector<std::vector<std::uint32_t>> ring_;
-  std::vector<std::pair<std::uint32_t, std::uint32_t>> later_;  // (step, id)
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> later_;  // (step, slot)
   std::uint32_t window_end_ = window;
 };
 

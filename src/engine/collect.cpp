@@ -17,75 +17,32 @@ namespace journeysim::engine {
 
 namespace {
 
-// What the horizon finds among a process's customers. Counts merge in any
-// order; the floating sums are kept per block of ids (ownership.hpp) and
-// added in id order, so they come out the same for any number of threads or
-// processes.
-struct CustomerCensus {
-  explicit CustomerCensus(std::uint32_t segment_count) : segments(segment_count) {}
-
-  // One block's customers, in id order; its floating sums go to `block_sums`
-  // (satisfaction by segment, then first-purchase delays).
-  void count(const CustomerStore& store, std::uint32_t first_slot, std::uint32_t end_slot, const Advocacy& advocacy,
-             double* block_sums) {
-    // Satisfaction is stored as float, so the thresholds are compared as floats:
-    // a customer whose experiences were all 0.9 is a promoter at promoter_at 0.9.
-    const auto promoter_at = static_cast<float>(advocacy.promoter_at);
-    const auto detractor_below = static_cast<float>(advocacy.detractor_below);
-    double* delay_sum = block_sums + segments.size();
-    for (std::uint32_t slot = first_slot; slot != end_slot; ++slot) {
-      const HotState& customer = store.hot[slot];
-      if (!(customer.flags & (CustomerFlag::finished | CustomerFlag::truncated))) ++in_progress;
-      if (!(customer.flags & CustomerFlag::purchaser)) continue;
-      SegmentTally& segment = segments[customer.segment];
-      ++segment.purchasers;
-      if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
-      const float delay = store.cold[slot].first_purchase_delay;
-      delays.push_back(delay);
-      *delay_sum += delay;
-      if (customer.rated == 0) continue;  // passive, and left out of mean satisfaction
-      block_sums[customer.segment] += customer.satisfaction;
-      ++segment.satisfaction_count;
-      if (customer.satisfaction >= promoter_at) ++segment.promoters;
-      else if (customer.satisfaction < detractor_below) ++segment.detractors;
-    }
+// The census's counts and sums, each as one array, to be summed over processes.
+std::vector<std::uint64_t> census_counts(const CensusTally& census) {
+  std::vector<std::uint64_t> packed{census.in_progress};
+  for (const CensusTally::Segment& s : census.segments)
+    packed.insert(packed.end(), {s.purchasers, s.advocates, s.promoters, s.detractors, s.satisfaction_count});
+  return packed;
+}
+void set_census_counts(CensusTally& census, const std::vector<std::uint64_t>& packed) {
+  census.in_progress = packed[0];
+  for (size_t s = 0; s < census.segments.size(); ++s) {
+    const std::uint64_t* value = packed.data() + 1 + 5 * s;
+    census.segments[s] = {value[0], value[1], value[2], value[3], value[4]};
   }
+}
 
-  // The counts as one array, to be summed over processes.
-  std::vector<std::uint64_t> counts() const {
-    std::vector<std::uint64_t> packed{in_progress};
-    for (const SegmentTally& s : segments)
-      packed.insert(packed.end(), {s.purchasers, s.advocates, s.promoters, s.detractors, s.satisfaction_count});
-    return packed;
+// Adds every process's 128-bit sums into each: a gather of their bytes (a
+// 64-bit sum over processes would lose the carries).
+void add_over_processes(std::span<uint128> values, MarketPartition& partition) {
+  std::vector<uint128> mine(values.begin(), values.end());
+  std::fill(values.begin(), values.end(), 0);
+  std::vector<uint128> theirs(values.size());
+  for (const auto& bytes : partition.gather(std::as_bytes(std::span(mine)))) {
+    std::memcpy(theirs.data(), bytes.data(), theirs.size() * sizeof(uint128));
+    for (size_t i = 0; i < values.size(); ++i) values[i] += theirs[i];
   }
-  void set_counts(const std::vector<std::uint64_t>& packed) {
-    in_progress = packed[0];
-    for (size_t s = 0; s < segments.size(); ++s) {
-      const std::uint64_t* value = packed.data() + 1 + 5 * s;
-      segments[s].purchasers = value[0];
-      segments[s].advocates = value[1];
-      segments[s].promoters = value[2];
-      segments[s].detractors = value[3];
-      segments[s].satisfaction_count = value[4];
-    }
-  }
-
-  void merge(const CustomerCensus& other) {
-    in_progress += other.in_progress;
-    for (size_t s = 0; s < segments.size(); ++s) {
-      segments[s].purchasers += other.segments[s].purchasers;
-      segments[s].advocates += other.segments[s].advocates;
-      segments[s].promoters += other.segments[s].promoters;
-      segments[s].detractors += other.segments[s].detractors;
-      segments[s].satisfaction_count += other.segments[s].satisfaction_count;
-    }
-    delays.insert(delays.end(), other.delays.begin(), other.delays.end());
-  }
-
-  std::uint64_t in_progress = 0;
-  std::vector<SegmentTally> segments;  // counts only: the floating sums are per block
-  std::vector<float> delays;           // first-purchase delays of purchasers, in no particular order
-};
+}
 
 void add_into(Counters& total, const Counters& part) {
   for (size_t i = 0; i < part.size(); ++i) total[i] += part[i];
@@ -109,15 +66,10 @@ void sum_tally_over_processes(Tally& total, MarketPartition& partition) {
   partition.sum(packed);
   size_t next = 0;
   for_each_counter(total, [&](std::uint64_t& value) { value = packed[next++]; });
-  // 128-bit sums: every process's, added here (a 64-bit sum would lose carries).
-  const uint128 mine[2] = {total.journey_sum, total.journey_sum_sq};
-  total.journey_sum = total.journey_sum_sq = 0;
-  for (const auto& bytes : partition.gather(std::as_bytes(std::span(mine)))) {
-    uint128 theirs[2];
-    std::memcpy(theirs, bytes.data(), sizeof theirs);
-    total.journey_sum += theirs[0];
-    total.journey_sum_sq += theirs[1];
-  }
+  uint128 sums[2] = {total.journey_sum, total.journey_sum_sq};
+  add_over_processes(sums, partition);
+  total.journey_sum = sums[0];
+  total.journey_sum_sq = sums[1];
 }
 
 // Floats as unsigned keys in the same order.
@@ -129,19 +81,24 @@ float from_order_key(std::uint32_t key) {
   return std::bit_cast<float>(key & 0x80000000u ? key & 0x7fffffffu : ~key);
 }
 
-// The k-th smallest (from 0) of every process's values, without moving them:
-// four passes of a 256-bin histogram over the keys' bytes, high to low, summed
-// over processes (2 KiB each). Exact, as nth_element is.
-float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketPartition& partition) {
+// Where the first-purchase delays are: one vector per thread, left in place
+// (a merged copy would double their memory at the horizon, 4 bytes per purchaser).
+using Delays = std::vector<std::span<const float>>;
+
+// The k-th smallest (from 0) of every thread's and process's values, without
+// moving them: four passes of a 256-bin histogram over the keys' bytes, high
+// to low, summed over processes (2 KiB each). Exact, as nth_element is.
+float order_statistic(const Delays& parts, std::uint64_t k, MarketPartition* partition) {
   std::uint32_t prefix = 0, known = 0;
   std::vector<std::uint64_t> counts(256);
   for (const int shift : {24, 16, 8, 0}) {
     std::fill(counts.begin(), counts.end(), 0);
-    for (const float value : values) {
-      const std::uint32_t key = order_key(value);
-      if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
-    }
-    partition.sum(counts);
+    for (const std::span<const float> values : parts)
+      for (const float value : values) {
+        const std::uint32_t key = order_key(value);
+        if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
+      }
+    if (partition) partition->sum(counts);
     std::uint32_t bin = 0;
     while (k >= counts[bin]) k -= counts[bin++];
     prefix |= bin << shift;
@@ -152,20 +109,13 @@ float order_statistic(const std::vector<float>& values, std::uint64_t k, MarketP
 
 // Linear interpolation between order statistics (R's type 7), over `count`
 // values in all.
-double quantile(std::vector<float>& values, std::uint64_t count, double level, MarketPartition* partition) {
+double quantile(const Delays& values, std::uint64_t count, double level, MarketPartition* partition) {
   if (count == 0) return 0.0;
   const double position = level * static_cast<double>(count - 1);
   const auto below = static_cast<std::uint64_t>(std::floor(position));
-  if (partition) {
-    const double low = order_statistic(values, below, *partition);
-    if (below + 1 >= count) return low;
-    const double high = order_statistic(values, below + 1, *partition);
-    return low + (position - static_cast<double>(below)) * (high - low);
-  }
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(below), values.end());
-  const double low = values[below];
-  if (below + 1 >= values.size()) return low;
-  const double high = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(below) + 1, values.end());
+  const double low = order_statistic(values, below, partition);
+  if (below + 1 >= count) return low;
+  const double high = order_statistic(values, below + 1, partition);
   return low + (position - static_cast<double>(below)) * (high - low);
 }
 
@@ -246,49 +196,33 @@ RunResult Replication::collect() const {
     }
   }
 
-  // Customer states at the horizon, block by block (see CustomerCensus).
-  const std::uint64_t slots = ownership_.slots_below(next_id_);
-  const std::uint64_t local_blocks = (slots + Ownership::block_size - 1) / Ownership::block_size;
-  const std::size_t sums_per_block = segments + 1;
-  std::vector<double> block_sums(local_blocks * sums_per_block, 0.0);
-  oneapi::tbb::enumerable_thread_specific<CustomerCensus> censuses([&] { return CustomerCensus(segments); });
-  runtime::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, local_blocks, 4),
-                            [&](const oneapi::tbb::blocked_range<std::uint64_t>& blocks) {
-                              CustomerCensus& census = censuses.local();
-                              for (std::uint64_t block = blocks.begin(); block != blocks.end(); ++block)
-                                census.count(store_, static_cast<std::uint32_t>(block * Ownership::block_size),
-                                             static_cast<std::uint32_t>(
-                                                 std::min<std::uint64_t>(slots, (block + 1) * Ownership::block_size)),
-                                             scenario_.advocacy, block_sums.data() + block * sums_per_block);
+  // Customers whose journeys ended were counted then (CensusTally); those
+  // still travelling, in the live slots, are counted now.
+  oneapi::tbb::enumerable_thread_specific<CensusTally> censuses([&] { return CensusTally(segments); });
+  runtime::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, high_water_, 16384),
+                            [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
+                              CensusTally& census = censuses.local();
+                              for (std::uint64_t slot = range.begin(); slot != range.end(); ++slot) {
+                                const HotState& customer = store_.hot[slot];
+                                if (!(customer.flags & CustomerFlag::live)) continue;
+                                ++census.in_progress;
+                                census.count(customer, promoter_at_, detractor_below_);
+                              }
                             });
-  CustomerCensus census(segments);
-  for (const CustomerCensus& part : censuses) census.merge(part);
+  CensusTally census(segments);
+  for (const Tally& tally : tallies_) census.merge(tally.census);
+  for (const CensusTally& part : censuses) census.merge(part);
   if (settings_.partition) {
-    std::vector<std::uint64_t> counts = census.counts();
+    std::vector<std::uint64_t> counts = census_counts(census);
     settings_.partition->sum(counts);
-    census.set_counts(counts);
+    set_census_counts(census, counts);
+    std::vector<uint128> sums(census.satisfaction_sums);
+    sums.push_back(census.delay_sum);
+    add_over_processes(sums, *settings_.partition);
+    std::copy(sums.begin(), sums.end() - 1, census.satisfaction_sums.begin());
+    census.delay_sum = sums.back();
   }
   result.in_progress = census.in_progress;
-  // Floating sums in global block order: block b is rank b mod ranks's local block b / ranks.
-  std::vector<std::vector<double>> sums_by_rank;
-  if (settings_.partition) {
-    for (const auto& bytes : settings_.partition->gather(std::as_bytes(std::span(block_sums)))) {
-      sums_by_rank.emplace_back(bytes.size() / sizeof(double));
-      std::memcpy(sums_by_rank.back().data(), bytes.data(), bytes.size());
-    }
-  } else {
-    sums_by_rank.push_back(std::move(block_sums));
-  }
-  std::vector<double> satisfaction_sums(segments, 0.0);
-  double delay_sum = 0.0;
-  const std::size_t ranks = sums_by_rank.size();
-  for (std::uint64_t block = 0;; ++block) {
-    const std::vector<double>& sums = sums_by_rank[block % ranks];
-    const std::uint64_t local = block / ranks;
-    if ((local + 1) * sums_per_block > sums.size()) break;  // blocks are given in order: the first missing ends them
-    for (std::uint32_t s = 0; s < segments; ++s) satisfaction_sums[s] += sums[local * sums_per_block + s];
-    delay_sum += sums[local * sums_per_block + segments];
-  }
   for (std::uint32_t s = 0; s < segments; ++s) {
     SegmentTally& segment = result.segments[s];
     segment.purchasers = census.segments[s].purchasers;
@@ -296,9 +230,10 @@ RunResult Replication::collect() const {
     segment.promoters = census.segments[s].promoters;
     segment.detractors = census.segments[s].detractors;
     segment.satisfaction_count = census.segments[s].satisfaction_count;
-    segment.satisfaction_sum = satisfaction_sums[s];
+    segment.satisfaction_sum = from_census_fixed(census.satisfaction_sums[s]);
   }
-  std::vector<float> delays = std::move(census.delays);
+  Delays delays;
+  for (const Tally& tally : tallies_) delays.emplace_back(tally.census.delays);
   std::uint64_t delay_count = 0;
   for (const SegmentTally& segment : result.segments) delay_count += segment.purchasers;
   for (const SegmentTally& segment : result.segments) {
@@ -312,9 +247,11 @@ RunResult Replication::collect() const {
     result.cost += segment.cost;
     result.cost_acquisition += segment.cost_acquisition;
     result.cost_retention += segment.cost_retention;
-    result.satisfaction_sum += segment.satisfaction_sum;
     result.satisfaction_count += segment.satisfaction_count;
   }
+  uint128 satisfaction_total = 0;  // summed exactly, rounded once
+  for (const uint128 sum : census.satisfaction_sums) satisfaction_total += sum;
+  result.satisfaction_sum = from_census_fixed(satisfaction_total);
   result.passives = result.purchasers - result.promoters - result.detractors;
 
   // Run-off: the money purchasers bring after the horizon, from exact counts.
@@ -345,7 +282,7 @@ RunResult Replication::collect() const {
   }
   result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
   if (delay_count > 0) {
-    result.first_purchase_days_mean = delay_sum / static_cast<double>(delay_count);
+    result.first_purchase_days_mean = from_census_fixed(census.delay_sum) / static_cast<double>(delay_count);
     result.first_purchase_days_p50 = quantile(delays, delay_count, 0.5, settings_.partition);
     result.first_purchase_days_p90 = quantile(delays, delay_count, 0.9, settings_.partition);
   }

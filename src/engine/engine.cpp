@@ -15,6 +15,7 @@
 #include "engine/compiled_model.hpp"
 #include "engine/customers.hpp"
 #include "engine/replication.hpp"
+#include "journeysim/analysis.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/errors.hpp"
 #include "journeysim/partition.hpp"
@@ -45,12 +46,52 @@ void check_limits(const Scenario& scenario, std::uint64_t market_size, const eng
         fmt::format("horizon_days = {}; at most {:.0f}", scenario.horizon_days, limits::max_horizon_days));
 }
 
+// Customers at once, estimated before the run: with word of mouth aside,
+// customers become aware at most at the channels' hazard times those still
+// unaware, and by Little's law as many travel at once as arrive in a mean
+// journey (from the exact analysis); the initially aware all start at once.
+// Word of mouth only adds, so this is a floor the run will need, not a
+// ceiling: the run itself stops before its slots outgrow the memory
+// (Replication::reserve_slots). Also the purchasers' share (4 bytes each of
+// first-purchase delays), as if the whole market became aware.
+struct CustomerEstimate {
+  double in_progress = 0.0;
+  double purchasers = 0.0;
+  double journey_days = 0.0;
+};
+
+CustomerEstimate estimate_customers(const Scenario& scenario, double market) {
+  const ExactAnalysis analysis = analyze(scenario);
+  double rate = 0.0;
+  for (const Segment& segment : effective_segments(scenario))
+    for (const AwarenessChannel& channel : scenario.awareness.channels)
+      rate += segment.share * segment.awareness_multiplier * channel.rate;
+  const double initial = scenario.awareness.initial_share;
+  const double days = std::isfinite(analysis.expected_journey_days) ? analysis.expected_journey_days : 0.0;
+  CustomerEstimate estimate;
+  estimate.journey_days = days;
+  estimate.in_progress = market * (initial + (1.0 - initial) * std::min(1.0, rate * days));
+  estimate.purchasers =
+      market * (std::isfinite(analysis.conversion_probability) ? std::clamp(analysis.conversion_probability, 0.0, 1.0)
+                                                               : 1.0);
+  return estimate;
+}
+
 // Refuses a run that cannot fit in memory, before it allocates (a long
 // horizon's daily series are allocated whole, per thread and per
-// replication; customers' state is reserved for the whole market). The
-// estimate errs high: it counts every customer as becoming aware.
-void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::CompiledModel& model,
-                  unsigned threads, const engine::Ownership& ownership) {
+// replication), and returns what its customers' state may then take, for
+// the run to stop at if its customers in progress outgrow it. Customers
+// first count as if all became aware and all travelled at once (nothing to
+// compute); only a run that would not fit so is estimated from its
+// customers in progress (estimate_customers), which solves the chain.
+struct MemoryBudget {
+  std::uint64_t customers = 0;  // bytes customers' state may take; 0: no limit known
+  std::uint64_t available = 0;
+  std::string source;
+};
+
+MemoryBudget check_memory(const Scenario& scenario, const RunPlan& plan, const engine::CompiledModel& model,
+                           unsigned threads, const engine::Ownership& ownership) {
   const double days = std::max(1.0, std::ceil(scenario.horizon_days));
   const double entries = model.node_count() - model.touchpoint_count();
   const double cells = double(model.segment_count()) * model.touchpoint_count();
@@ -62,22 +103,47 @@ void check_memory(const Scenario& scenario, const RunPlan& plan, const engine::C
                                (entries + 6.0) * days + (plan.run_off ? 2.0 * cells : 0.0));
   const double per_replication_series = word * (7.0 + channels) * days;  // RunResult::series, kept for every replication
   const double series = per_replication_series * plan.replications;
-  const double customers = double(ownership.slots_below(plan.market_size)) *
-                           (engine::CustomerStore::bytes_per_customer + 8.0);  // + calendar; this process's share
-  const double needed = tally * (threads + 1.0) + word * days + series + customers;
+  const double fixed = tally * (threads + 1.0) + word * days + series;
+  // A slot (customers.hpp), its calendar entry and work-list place; a first-purchase delay.
+  constexpr double per_slot = engine::CustomerStore::bytes_per_customer + 2 * engine::StepCalendar::bytes_per_entry;
+  constexpr double per_purchaser = sizeof(float);
+  const double mine = double(ownership.slots_below(plan.market_size));  // this process's share of the market
+  double customers = mine * (per_slot + per_purchaser);
   const runtime::MemoryAvailable available = runtime::available_memory();
-  if (available.source.empty() || needed <= static_cast<double>(available.bytes)) return;
+  if (available.source.empty()) return {};
+  const auto budget = [&] {
+    return MemoryBudget{static_cast<std::uint64_t>(std::max(0.0, double(available.bytes) - fixed)), available.bytes,
+                        available.source};
+  };
+  if (fixed + customers <= static_cast<double>(available.bytes)) return budget();
+  std::optional<CustomerEstimate> estimate;
+  try {
+    estimate = estimate_customers(scenario, mine);
+    customers = estimate->in_progress * per_slot + estimate->purchasers * per_purchaser;
+  } catch (const std::exception&) {
+    // A chain too large to solve here: keep the whole market's count.
+  }
+  const double needed = fixed + customers;
+  if (needed <= static_cast<double>(available.bytes)) return budget();
   const auto bytes = [](double value) { return runtime::format_bytes(static_cast<std::uint64_t>(value)); };
   std::vector<std::string> parts;
   if (days >= 10'000 || series + tally * (threads + 1.0) > 0.25 * needed)
     parts.push_back(fmt::format("{} for daily series ({:.0f} days × {} {} and {} {})", bytes(tally * (threads + 1.0) + series),
                                 days, threads, threads == 1 ? "thread" : "threads", plan.replications,
                                 plan.replications == 1 ? "replication" : "replications"));
-  if (customers > 0.25 * needed)
-    parts.push_back(fmt::format("{} for customers ({} × {} bytes, should all become aware{})", bytes(customers),
-                                ownership.slots_below(plan.market_size), engine::CustomerStore::bytes_per_customer + 8,
-                                ownership.ranks > 1 ? fmt::format(", this process's share of {}", plan.market_size)
-                                                    : std::string()));
+  const std::string share =
+      ownership.ranks > 1 ? fmt::format(", this process's share of {}", plan.market_size) : std::string();
+  if (customers > 0.25 * needed) {
+    if (estimate)
+      parts.push_back(fmt::format(
+          "{} for customers: about {:.0f} in progress at once × {:.0f} bytes (their awareness rates × a mean "
+          "journey of {:.3g} days, word of mouth aside{}) and {:.0f} purchasers' first-purchase delays × {:.0f} bytes",
+          bytes(customers), estimate->in_progress, per_slot, estimate->journey_days, share, estimate->purchasers,
+          per_purchaser));
+    else
+      parts.push_back(fmt::format("{} for customers ({:.0f} × {:.0f} bytes, should all become aware at once{})",
+                                  bytes(customers), mine, per_slot + per_purchaser, share));
+  }
   throw InputError(fmt::format(
       "this {}run needs about {} of memory ({}), but {} is available ({}); to need less: shorten horizon_days "
       "(daily series grow with it, whatever step_days), use fewer --replications or --threads, {}a smaller "
@@ -175,15 +241,13 @@ struct Engine::State {
   }
 
   // Customer memory is kept between runs: pages already touched need no
-  // fresh zeroing by the kernel, which matters for many small runs.
-  engine::CustomerStore& store_for(std::uint64_t market_size) {
-    if (!store || store_capacity < market_size) {
-      store.reset();
-      store = std::make_unique<engine::CustomerStore>(market_size);
-      store_capacity = market_size;
-    }
+  // fresh zeroing by the kernel, which matters for many small runs. It
+  // starts small and grows with the customers in progress (Replication::reserve_slots).
+  engine::CustomerStore& store_for(std::uint64_t slots) {
+    if (!store) store = std::make_unique<engine::CustomerStore>(std::min<std::uint64_t>(slots, initial_slots));
     return *store;
   }
+  static constexpr std::uint64_t initial_slots = 1 << 20;
 
   engine::CompiledModel& model_for(const Scenario& scenario) {
     if (model) model->compile(scenario);
@@ -197,7 +261,6 @@ struct Engine::State {
   oneapi::tbb::global_control allow;
   oneapi::tbb::task_arena arena;
   std::unique_ptr<engine::CustomerStore> store;
-  std::uint64_t store_capacity = 0;
   std::optional<engine::CompiledModel> model;  // the last plan's, its storage reused by the next
 };
 
@@ -219,6 +282,7 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
   const Scenario& scenario = plan.scenario;
   // Partitioned, every process checks and they go on together: memory, say,
   // can differ from machine to machine, and no process may be left waiting.
+  MemoryBudget memory;  // what customers' state may take
   all_or_none(partition, [&] {
     if (plan.replications == 0) throw InputError("replications must be at least 1");
     if (plan.first_replication > std::numeric_limits<std::uint32_t>::max() - plan.replications)
@@ -227,7 +291,7 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
       throw InputError(fmt::format("{} customers to trace; at most {}", plan.trace_customers, max_trace_customers));
     const engine::CompiledModel& checked = state_->model_for(scenario);
     check_limits(scenario, plan.market_size, checked);
-    check_memory(scenario, plan, checked, threads(), state_->ownership);
+    memory = check_memory(scenario, plan, checked, threads(), state_->ownership);
     runtime::throw_if_stop_requested("before the run started");
     return 0;
   });
@@ -249,6 +313,9 @@ Results Engine::run(const RunPlan& plan, const std::function<void(double)>& prog
     engine::ReplicationSettings settings{plan.seed, plan.market_size, replication, plan.max_events_per_customer,
                                          plan.run_off};
     settings.partition = partition;
+    settings.customer_memory = memory.customers;
+    settings.memory_available = memory.available;
+    settings.memory_source = memory.source;
     const bool traced = k == 0 && trace.requested > 0;  // one replication: a trace is for reading, not averaging
     if (traced) {
       settings.trace_stride = trace.stride;

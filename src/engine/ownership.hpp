@@ -1,13 +1,16 @@
 #pragma once
-// Which customers a process keeps when one market is split across processes
-// (journeysim/partition.hpp), and where. Ids come in blocks of 4,096; block b
-// belongs to rank b mod ranks, which stores its blocks one after another, so
-// its memory grows with its own customers only. The position in that store
-// is a slot; with one process, slot = id.
+// Which customers a process runs when one market is split across processes
+// (journeysim/partition.hpp). Ids come in blocks of 4,096; block b belongs to
+// rank b mod ranks. Where a customer's state is stored is another matter: a
+// slot from the replication's free list, reused when its journey ends
+// (customers.hpp), so nothing here says where. slot_of / id_of number a
+// rank's ids densely (its share of the market is slots_below(market)).
 //
 // Small blocks spread each step's new customers (consecutive ids) over every
-// rank; the block size is fixed, so the census, which sums floating values
-// block by block in id order, adds them in one order for any number of ranks.
+// rank. Nothing sums floating values in block order any more (the census's
+// sums are exact integers, tally.hpp), so results do not depend on where a
+// customer is stored, only on which rank runs it, and that only through
+// integers.
 #include <algorithm>
 #include <cstdint>
 
@@ -23,14 +26,14 @@ struct Ownership {
 
   bool owns_block(std::uint64_t block) const { return block % ranks == rank; }
   bool owns(std::uint64_t id) const { return owns_block(id >> block_bits); }
-  // For ids this rank owns.
+  // For ids this rank owns: the dense index of the id among them, and back.
   std::uint32_t slot_of(std::uint32_t id) const {
     return ((id >> block_bits) / ranks) << block_bits | (id & offset_mask);
   }
   std::uint32_t id_of(std::uint32_t slot) const {
     return ((slot >> block_bits) * ranks + rank) << block_bits | (slot & offset_mask);
   }
-  // How many of the ids below `end` this rank owns: the slots they fill.
+  // How many of the ids below `end` this rank owns.
   std::uint64_t slots_below(std::uint64_t end) const {
     const std::uint64_t blocks = end >> block_bits;  // whole blocks below end
     const std::uint64_t mine = blocks / ranks + (blocks % ranks > rank ? 1 : 0);

@@ -8,8 +8,11 @@
 #include <oneapi/tbb/blocked_range.h>
 #include "runtime/parallel_for.hpp"
 
+#include <fmt/format.h>
+
 #include "engine/reciprocal.hpp"
 #include "journeysim/chain.hpp"
+#include "journeysim/errors.hpp"
 
 namespace journeysim::engine {
 
@@ -80,6 +83,7 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
   day_rating_.assign(days_, std::numeric_limits<double>::quiet_NaN());
   post_probability_ = scenario.reviews.enabled ? scenario.reviews.post_probability : 0.0;
   promoter_at_ = static_cast<float>(scenario.advocacy.promoter_at);
+  detractor_below_ = static_cast<float>(scenario.advocacy.detractor_below);
   advocate_probability_ = scenario.advocacy.advocate_probability;
   advocate_days_ = scenario.word_of_mouth.advocate_days.value_or(0.0);
   model_.set_rating(public_rating_);
@@ -203,6 +207,9 @@ void Replication::advance_step(std::uint32_t step) {
     auto& bucket = tally.waiting.due(step);
     work_.insert(work_.end(), bucket.begin(), bucket.end());
     std::vector<std::uint32_t>().swap(bucket);
+    // Journeys that ended in the last step: their slots are free now.
+    free_slots_.insert(free_slots_.end(), tally.freed.begin(), tally.freed.end());
+    tally.freed.clear();
   }
   const std::uint64_t waiting = work_.size();
   const std::uint32_t first_new =
@@ -218,10 +225,16 @@ void Replication::advance_step(std::uint32_t step) {
     if (!new_runs_.empty() && new_runs_.back().first_id + new_runs_.back().count == begin)
       new_runs_.back().count += end - begin;  // one process: a single run
     else
-      new_runs_.push_back({begin, ownership_.slot_of(begin), end - begin, fresh});
+      new_runs_.push_back({begin, end - begin, fresh});
     fresh += end - begin;
   }
   const std::uint64_t total = waiting + fresh;
+  // Slots for the new customers: freed ones first (the last freed, likeliest
+  // still in cache), then fresh ones.
+  reused_ = std::min<std::uint64_t>(fresh, free_slots_.size());
+  reuse_base_ = free_slots_.size() - reused_;
+  const std::uint64_t high_water = high_water_ + (fresh - reused_);
+  if (high_water > high_water_) reserve_slots(high_water);
 
   runtime::parallel_for(
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
@@ -247,12 +260,51 @@ void Replication::advance_step(std::uint32_t step) {
           while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
           const NewRun& fresh_run = new_runs_[run];
           const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
-          const auto slot = static_cast<std::uint32_t>(fresh_run.first_slot + (position - fresh_run.offset));
+          // Reused slots are scattered too.
+          if (position + prefetch_distance < reused_)
+            __builtin_prefetch(&store_.hot[free_slots_[reuse_base_ + position + prefetch_distance]], 1);
+          const auto slot = static_cast<std::uint32_t>(
+              position < reused_ ? free_slots_[reuse_base_ + position] : high_water_ + (position - reused_));
           while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
           start_customer(id, slot, activations_[activation], tally);
           advance(slot, tally);
         }
       });
+  free_slots_.resize(reuse_base_);
+  high_water_ = high_water;
+}
+
+void Replication::reserve_slots(std::uint64_t slots) {
+  if (settings_.customer_memory > 0) {
+    // Beside each slot: its calendar entry and its place in a step's work
+    // list; beside each purchaser so far: its first-purchase delay.
+    std::uint64_t purchasers = 0;
+    for (const Tally& tally : tallies_) purchasers += tally.census.delays.size();
+    constexpr std::uint64_t per_slot = CustomerStore::bytes_per_customer + 2 * StepCalendar::bytes_per_entry;
+    const std::uint64_t needed = slots * per_slot + purchasers * sizeof(float);
+    if (needed > settings_.customer_memory) {
+      const bool split = ownership_.ranks > 1;
+      throw InputError(fmt::format(
+          "this {}run needs more memory than is available: at day {:g} it would have {} customers in progress "
+          "({} bytes each, with {} first-purchase delays so far: {}), but its customers may use {} of the {} "
+          "available when it started ({}); to need less: a smaller --market-size, fewer --replications or "
+          "--threads, {}a scenario whose customers finish their journeys sooner",
+          split ? "process of the " : "", step_start_, slots, per_slot, purchasers, runtime::format_bytes(needed),
+          runtime::format_bytes(settings_.customer_memory), runtime::format_bytes(settings_.memory_available),
+          settings_.memory_source,
+          split ? "split the market over more processes (mpirun -n, on more machines), " : ""));
+    }
+  }
+  if (slots <= store_.capacity()) return;
+  // Geometric growth (at most this process's share of the market): moving
+  // pages is cheap, but not once a step.
+  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size));
+  const std::uint64_t wanted = std::min(most, std::max(slots, 2 * store_.capacity()));
+  if (!store_.grow(wanted) && !store_.grow(slots))
+    throw InputError(fmt::format(
+        "this run needs room for {} customers in progress ({} bytes each) at day {:g}, but the address space "
+        "has none left (ulimit -v?); to need less: a smaller --market-size or fewer --threads",
+        slots, CustomerStore::bytes_per_customer, step_start_));
 }
 
 void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
@@ -264,10 +316,17 @@ void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Act
     aware += draws.truncated_exponential(activation.hazard, step_end_ - step_start_, activation.aware_within_step,
                                          Slot::aware_time, Slot::aware_accept);
   }
-  // The cold record is first written at the first purchase, its first reader.
   const bool traced = traced_id(id);
-  store_.hot[slot] = HotState{aware, aware, 0.0f, 0, 0, static_cast<std::uint16_t>(activation.entry_node),
-                              activation.segment, traced ? std::uint8_t{CustomerFlag::traced} : std::uint8_t{0}};
+  store_.hot[slot] = HotState{aware,
+                              0.0f,
+                              -1.0f,  // not an advocate
+                              0,
+                              0,
+                              id,
+                              static_cast<std::uint16_t>(activation.entry_node),
+                              activation.segment,
+                              static_cast<std::uint8_t>(CustomerFlag::live | (traced ? CustomerFlag::traced : 0))};
+  store_.cold[slot] = ColdState{aware};
   ++tally.day_aware[std::size_t{activation.entry_node - touchpoints_} * days_ + day_of(aware)];
   if (traced) [[unlikely]] trace(tally, slot, 0, TraceEvent::aware, aware, activation.entry_node);
 }
@@ -292,9 +351,18 @@ void Replication::advance(std::uint32_t slot, Tally& tally) {
   else walk<false>(slot, tally);
 }
 
+// What is counted here is final: a customer's purchaser and advocate flags
+// and satisfaction change only on its own events, and it has no more.
+void Replication::end_journey(std::uint32_t slot, Tally& tally) const {
+  HotState& customer = store_.hot[slot];
+  tally.census.count(customer, promoter_at_, detractor_below_);
+  customer.flags = 0;
+  tally.freed.push_back(slot);
+}
+
 template <bool Traced>
 void Replication::walk(std::uint32_t slot, Tally& tally) {
-  const std::uint32_t id = ownership_.id_of(slot);
+  const std::uint32_t id = store_.hot[slot].id;
   const Activation& activation = activation_of(id);
   const std::uint32_t position = id - activation.first_id;
   double time = store_.hot[slot].leave_time;
@@ -304,10 +372,10 @@ void Replication::walk(std::uint32_t slot, Tally& tally) {
 
   while (time < step_end_) {
     if (events >= settings_.max_events_per_customer) {
-      store_.hot[slot].flags |= CustomerFlag::truncated;
       ++tally.truncated;
       store_.hot[slot].events = events;
       if constexpr (Traced) trace(tally, slot, events, TraceEvent::truncated, time, node);
+      end_journey(slot, tally);
       return;
     }
     ++events;
@@ -317,15 +385,15 @@ void Replication::walk(std::uint32_t slot, Tally& tally) {
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
       else ++tally.entry_dropoffs[node - touchpoints_];
-      store_.hot[slot].flags |= CustomerFlag::finished;
       store_.hot[slot].events = events;
-      const double journey = time - store_.hot[slot].aware_time;
+      const double journey = time - store_.cold[slot].aware_time;
       const auto fixed = static_cast<std::uint64_t>(std::llround(journey * days_scale));
       ++tally.finished;
       ++tally.journey_count;
       tally.journey_sum += fixed;
       tally.journey_sum_sq += static_cast<uint128>(fixed) * fixed;
       if constexpr (Traced) trace(tally, slot, events, TraceEvent::drop_off, time, node);
+      end_journey(slot, tally);
       return;
     }
     ++tally.flows[next.flow];
@@ -377,7 +445,7 @@ void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t se
   std::uint8_t& flags = store_.hot[slot].flags;
   if (!(flags & CustomerFlag::purchaser)) {
     flags |= CustomerFlag::purchaser;
-    store_.cold[slot] = ColdState{-1.0f, static_cast<float>(time - store_.hot[slot].aware_time)};
+    tally.census.first_purchase(static_cast<float>(time - store_.cold[slot].aware_time));
     ++tally.day_new_purchasers[day];
   }
   if (store_.hot[slot].rated == 0) return;  // no opinion: neither a review nor advocacy
@@ -392,7 +460,7 @@ void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t se
     if constexpr (Traced) trace(tally, slot, event_number, TraceEvent::review, time, node);
   }
 
-  float& advocate_until = store_.cold[slot].advocate_until;
+  float& advocate_until = store_.hot[slot].advocate_until;
   if (advocate_probability_ > 0.0 && satisfaction >= promoter_at_ && !(advocate_until > time) &&
       draws.bernoulli(advocate_probability_, Slot::advocacy)) {
     flags |= CustomerFlag::advocate_ever;

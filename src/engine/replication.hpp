@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
@@ -36,6 +37,13 @@ struct ReplicationSettings {
   // One market split across processes: this one runs the customers it owns
   // (ownership.hpp) and combines the rest through the partition. nullptr: all.
   MarketPartition* partition = nullptr;
+  // Memory the customers' state may take (slots, calendar, first-purchase
+  // delays), and what was available when the run started and where that was
+  // read: the run stops with a message before its customers in progress
+  // would need more (engine.cpp). 0: no limit.
+  std::uint64_t customer_memory = 0;
+  std::uint64_t memory_available = 0;
+  std::string memory_source{};
 };
 
 class Replication {
@@ -50,6 +58,9 @@ class Replication {
   RunResult run(OnStep&& on_step);
   std::uint32_t steps() const { return steps_; }
   std::uint32_t steps_run() const { return steps_run_; }
+  // Slots ever in use at once (with those freed within a step): the memory
+  // customers in progress took.
+  std::uint64_t slots_high_water() const { return high_water_; }
 
   // After run(): the traced customers' rows, in journey order, with a row
   // for each still travelling at the horizon. Moves the per-thread rows out.
@@ -80,9 +91,14 @@ class Replication {
   void activate(std::uint32_t step);
   void advance_step(std::uint32_t step);
   void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, Tally& tally);
+  // A journey is over: what the results need is counted, and the slot freed.
+  void end_journey(std::uint32_t slot, Tally& tally) const;
+  // Room for slots [0, slots): checks the memory they need against the
+  // budget (settings.customer_memory), then grows the store.
+  void reserve_slots(std::uint64_t slots);
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
-  // Customers' state is found by slot (ownership.hpp), their random streams by id.
+  // Customers' state is found by slot, their random streams by id (HotState::id).
   void advance(std::uint32_t slot, Tally& tally);
   // The walk, compiled twice: the untraced copy has no trace code at all, so
   // tracing costs untraced customers one branch per advance(), not per event.
@@ -144,14 +160,25 @@ class Replication {
   std::size_t step_activations_ = 0;     // where this step's activations begin
   std::vector<std::uint32_t> work_;  // slots of the customers waiting for this step
   // This step's new customers that this process owns, as runs of
-  // consecutive ids (and slots); `offset` counts the new customers before.
+  // consecutive ids; `offset` counts the new customers before.
   struct NewRun {
     std::uint32_t first_id;
-    std::uint32_t first_slot;
     std::uint32_t count;
     std::uint64_t offset;
   };
   std::vector<NewRun> new_runs_;
+
+  // Slots. [0, high_water_) have been handed out; free_slots_ are those of
+  // journeys that ended before this step, reused first. The step's n-th new
+  // customer gets free_slots_[reuse_base_ + n] for n < reused_, else a fresh
+  // slot past the high-water mark: fixed before the step, so the parallel
+  // loop takes slots without a lock, and a slot freed within a step waits
+  // for the next (nothing else can still be reading it then). Which customer
+  // gets which slot depends on thread timing, and no result depends on it.
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t high_water_ = 0;
+  std::uint64_t reused_ = 0;
+  std::uint64_t reuse_base_ = 0;
 
   // Shared influences as of the current step start.
   std::uint64_t reviews_ = 0;
@@ -167,6 +194,7 @@ class Replication {
   // Customer-level constants, hoisted out of the hot loop.
   double post_probability_ = 0.0;
   float promoter_at_ = 0.0f;  // satisfaction is stored as float: compare in float
+  float detractor_below_ = 0.0f;
   double advocate_probability_ = 0.0;
   double advocate_days_ = 0.0;  // 0: forever
 };

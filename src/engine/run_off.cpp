@@ -12,21 +12,21 @@
 namespace journeysim::engine {
 
 void Replication::run_off() {
-  const auto slots = static_cast<std::uint32_t>(ownership_.slots_below(next_id_));
+  // Live slots are the customers still travelling.
+  const auto slots = static_cast<std::uint32_t>(high_water_);
   runtime::parallel_for(oneapi::tbb::blocked_range<std::uint32_t>(0, slots, 4096),
                             [&](const oneapi::tbb::blocked_range<std::uint32_t>& range) {
                               RunOffTally& tally = run_off_tallies_.local();
                               for (std::uint32_t slot = range.begin(); slot != range.end(); ++slot) {
                                 const std::uint8_t flags = store_.hot[slot].flags;
-                                if ((flags & CustomerFlag::purchaser) &&
-                                    !(flags & (CustomerFlag::finished | CustomerFlag::truncated)))
+                                if ((flags & CustomerFlag::live) && (flags & CustomerFlag::purchaser))
                                   run_off_customer(slot, tally);
                               }
                             });
 }
 
 void Replication::run_off_customer(std::uint32_t slot, RunOffTally& tally) const {
-  const std::uint32_t id = ownership_.id_of(slot);
+  const std::uint32_t id = store_.hot[slot].id;
   const Activation& activation = activation_of(id);
   const std::uint32_t position = id - activation.first_id;
   std::uint32_t node = store_.hot[slot].node;

@@ -8,6 +8,7 @@
 #include <oneapi/tbb/cache_aligned_allocator.h>
 
 #include "engine/calendar.hpp"
+#include "engine/customers.hpp"
 #include "journeysim/results.hpp"
 
 namespace journeysim::engine {
@@ -19,6 +20,80 @@ __extension__ using uint128 = unsigned __int128;  // exact sums of squares
 // days to 2^-20.
 constexpr double rating_scale = 16777216.0;
 constexpr double days_scale = 1048576.0;
+
+// The census's sums (satisfaction at the horizon, first-purchase delays) in
+// fixed point to 2^-64, in 128 bits, so they are exact in any order and can
+// be added whenever a customer is counted. Both are non-negative floats:
+// satisfaction is a mean of experiences clipped to [0,1], a delay at most
+// max_horizon_days = 1e7 < 2^24 days. A float at or above 2^-41 scaled by
+// 2^64 is an integer, so the conversion is exact for every value the engine
+// can hold but the tiniest (those lose less than 2^-64 each); the largest
+// term is below 2^88 and at most max_market_size < 2^32 of them are added,
+// so a sum stays below 2^120. Turned back into a double the total is
+// correctly rounded: within 2^-53 relative, closer than the float sums in
+// block order it replaces (those erred by up to n·2^-53).
+constexpr double census_scale = 18446744073709551616.0;  // 2^64
+inline uint128 to_census_fixed(float value) { return static_cast<uint128>(static_cast<double>(value) * census_scale); }
+inline double from_census_fixed(uint128 sum) { return static_cast<double>(sum) / census_scale; }
+
+// What the results need from customers' own states: purchasers by segment,
+// advocates ever, NPS classes and satisfaction by final satisfaction,
+// first-purchase delays. A customer is counted once, when its state is
+// final: at the end of its journey (then its slot is reused), or at the
+// horizon if still travelling. Integers only (the sums in fixed point), so
+// parts merge in any order and it does not matter which thread, process or
+// slot counted whom.
+struct CensusTally {
+  explicit CensusTally(std::uint32_t segment_count) : segments(segment_count), satisfaction_sums(segment_count) {}
+
+  struct Segment {
+    std::uint64_t purchasers = 0;
+    std::uint64_t advocates = 0;
+    std::uint64_t promoters = 0;
+    std::uint64_t detractors = 0;
+    std::uint64_t satisfaction_count = 0;
+  };
+
+  // A customer whose state will not change any more. Satisfaction is stored
+  // as float, so the thresholds are compared as floats: a customer whose
+  // experiences were all 0.9 is a promoter at promoter_at 0.9.
+  void count(const HotState& customer, float promoter_at, float detractor_below) {
+    if (!(customer.flags & CustomerFlag::purchaser)) return;
+    Segment& segment = segments[customer.segment];
+    ++segment.purchasers;
+    if (customer.flags & CustomerFlag::advocate_ever) ++segment.advocates;
+    if (customer.rated == 0) return;  // passive, and left out of mean satisfaction
+    satisfaction_sums[customer.segment] += to_census_fixed(customer.satisfaction);
+    ++segment.satisfaction_count;
+    if (customer.satisfaction >= promoter_at) ++segment.promoters;
+    else if (customer.satisfaction < detractor_below) ++segment.detractors;
+  }
+  // At a customer's first purchase: its delay is final then (4 bytes per
+  // purchaser, for exact quantiles).
+  void first_purchase(float delay) {
+    delays.push_back(delay);
+    delay_sum += to_census_fixed(delay);
+  }
+
+  void merge(const CensusTally& other) {
+    in_progress += other.in_progress;
+    for (size_t s = 0; s < segments.size(); ++s) {
+      segments[s].purchasers += other.segments[s].purchasers;
+      segments[s].advocates += other.segments[s].advocates;
+      segments[s].promoters += other.segments[s].promoters;
+      segments[s].detractors += other.segments[s].detractors;
+      segments[s].satisfaction_count += other.segments[s].satisfaction_count;
+      satisfaction_sums[s] += other.satisfaction_sums[s];
+    }
+    delay_sum += other.delay_sum;
+  }  // not the delays: they stay where they are (collect.cpp)
+
+  std::uint64_t in_progress = 0;  // counted at the horizon only
+  std::vector<Segment> segments;
+  std::vector<uint128> satisfaction_sums;  // × census_scale, by segment
+  uint128 delay_sum = 0;                   // first-purchase delays × census_scale
+  std::vector<float> delays;               // first-purchase delays, in no particular order
+};
 
 // Counters written on every event by one thread: cache-line aligned and
 // padded, so two threads' counters never share a line (false sharing).
@@ -56,7 +131,8 @@ struct Tally {
         day_reviews(shape.days),
         day_rating_sum(shape.days),
         day_advocates_started(shape.days),
-        day_advocates_expired(shape.days) {}
+        day_advocates_expired(shape.days),
+        census(shape.segments) {}
 
   std::uint64_t events = 0;
   std::uint64_t finished = 0;
@@ -92,6 +168,11 @@ struct Tally {
 
   // Customers by the step their next event falls in.
   StepCalendar waiting;
+
+  // Customers whose journey ended on this thread, counted then.
+  CensusTally census;
+  // Their slots, free from the next step on (Replication::advance_step).
+  std::vector<std::uint32_t> freed;
 
   // Events of traced customers only (empty, and never allocated, without --trace).
   std::vector<TraceRecord> trace;

@@ -64,7 +64,7 @@ TraceRow trace_row(const Scenario& scenario, const HotState& customer, std::uint
 void Replication::trace(Tally& tally, std::uint32_t slot, std::uint32_t event_number, TraceEvent event,
                         double time, std::uint32_t place, double experience) const {
   tally.trace.push_back(
-      {event_number, trace_row(scenario_, store_.hot[slot], ownership_.id_of(slot), event, time, place, experience)});
+      {event_number, trace_row(scenario_, store_.hot[slot], store_.hot[slot].id, event, time, place, experience)});
 }
 
 std::vector<TraceRow> Replication::take_trace() {
@@ -73,15 +73,14 @@ std::vector<TraceRow> Replication::take_trace() {
     records.insert(records.end(), tally.trace.begin(), tally.trace.end());
     std::vector<TraceRecord>().swap(tally.trace);
   }
-  // Journeys the horizon interrupted: the state says where they stand.
-  const std::uint64_t end = std::min<std::uint64_t>(settings_.trace_end, next_id_);
-  for (std::uint64_t id = 0; id < end; id += settings_.trace_stride) {
-    if (!ownership_.owns(id)) continue;
-    const HotState& customer = store_.hot[ownership_.slot_of(static_cast<std::uint32_t>(id))];
-    if (customer.flags & (CustomerFlag::finished | CustomerFlag::truncated)) continue;
-    records.push_back({customer.events, trace_row(scenario_, customer, static_cast<std::uint32_t>(id),
-                                                  TraceEvent::in_progress, horizon_, customer.node,
-                                                  std::numeric_limits<double>::quiet_NaN())});
+  // Journeys the horizon interrupted: the live slots of traced customers
+  // say where they stand (in slot order; the sort below fixes the order).
+  for (std::uint64_t slot = 0; slot < high_water_; ++slot) {
+    const HotState& customer = store_.hot[slot];
+    constexpr std::uint8_t live_and_traced = CustomerFlag::live | CustomerFlag::traced;
+    if ((customer.flags & live_and_traced) != live_and_traced) continue;
+    records.push_back({customer.events, trace_row(scenario_, customer, customer.id, TraceEvent::in_progress,
+                                                  horizon_, customer.node, std::numeric_limits<double>::quiet_NaN())});
   }
   if (settings_.partition) {  // every process's rows, on every process
     static_assert(std::is_trivially_copyable_v<TraceRecord>);
