@@ -27,6 +27,12 @@ inline std::string source_path(const std::string& relative) {
   return std::string(JOURNEYSIM_SOURCE_DIR) + "/" + relative;
 }
 
+// scenarios/ecosystem.yaml, loaded once for the whole test binary.
+inline const Scenario& shipped_ecosystem() {
+  static const Scenario scenario = load_scenario_or_throw(source_path("scenarios/ecosystem.yaml"));
+  return scenario;
+}
+
 // The smallest valid scenario (an ad and a checkout), for tests that add
 // something broken or big to it. Its line numbers are what such tests expect.
 inline const std::string kMinimalScenario = R"(horizon_days: 90

@@ -104,11 +104,6 @@ std::string describe(const Scenario& s) {
   return d.str() + "text:\n" + s.source_text;
 }
 
-const Scenario& ecosystem() {
-  static const Scenario scenario = load_scenario_or_throw(testing::source_path("scenarios/ecosystem.yaml"));
-  return scenario;
-}
-
 StrategyEdit edit(StrategyEdit::Kind kind, const std::string& path, double value) {
   StrategyEdit e;
   e.kind = kind;
@@ -157,7 +152,7 @@ TEST(RepeatedEdits, FastPathGivesTheSlowPathsScenarioBitForBit) {
       edit(StrategyEdit::Kind::set, "transitions.retargeting.website", 0),
       edit(StrategyEdit::Kind::scale, "touchpoints.search.cost", 1),
   };
-  const RepeatedEdits repeated(ecosystem(), strategies, edits);
+  const RepeatedEdits repeated(testing::shipped_ecosystem(), strategies, edits);
   ASSERT_TRUE(repeated.fast()) << "every edit here is a plain numeric set or scale of an existing key";
   const std::vector<std::vector<double>> points{
       {-0.05, 1.4, 0.002, 0.12, 0.15, 0.7, 2.0, 80.0, 0.30, 1.0},
@@ -171,21 +166,21 @@ TEST(RepeatedEdits, FastPathGivesTheSlowPathsScenarioBitForBit) {
   };
   for (std::size_t p = 0; p < points.size(); ++p) {
     SCOPED_TRACE("point " + std::to_string(p));
-    expect_same_both_ways(repeated, ecosystem(), strategies, edits, points[p]);
+    expect_same_both_ways(repeated, testing::shipped_ecosystem(), strategies, edits, points[p]);
   }
   // Many calls (past the slots' reuse limit) still give the same scenario.
   for (int i = 0; i < 300; ++i) {
     Diagnostics said;
     ASSERT_TRUE(repeated.apply(points[i % 2], said, false)) << said.format();
   }
-  expect_same_both_ways(repeated, ecosystem(), strategies, edits, points[1]);
+  expect_same_both_ways(repeated, testing::shipped_ecosystem(), strategies, edits, points[1]);
 }
 
 TEST(RepeatedEdits, SegmentSharesThatNoLongerSumToOneFailTheSameWay) {
   const std::vector<StrategyEdit> edits{edit(StrategyEdit::Kind::set, "market.segments.researchers.share", 0)};
-  const RepeatedEdits repeated(ecosystem(), {}, edits);
+  const RepeatedEdits repeated(testing::shipped_ecosystem(), {}, edits);
   ASSERT_TRUE(repeated.fast());
-  for (double share : {0.4, 0.45, 0.3}) expect_same_both_ways(repeated, ecosystem(), {}, edits, {share});
+  for (double share : {0.4, 0.45, 0.3}) expect_same_both_ways(repeated, testing::shipped_ecosystem(), {}, edits, {share});
 }
 
 // What the fast path cannot prove equivalent goes the slow way, with the
@@ -202,10 +197,10 @@ TEST(RepeatedEdits, AnythingElseTakesTheSlowPathWithItsMessages) {
   };
   for (const auto& edits : cases) {
     SCOPED_TRACE(edits.front().describe());
-    const RepeatedEdits repeated(ecosystem(), {}, edits);
+    const RepeatedEdits repeated(testing::shipped_ecosystem(), {}, edits);
     EXPECT_FALSE(repeated.fast());
     std::vector<double> values(edits.size(), 0.5);
-    expect_same_both_ways(repeated, ecosystem(), {}, edits, values);
+    expect_same_both_ways(repeated, testing::shipped_ecosystem(), {}, edits, values);
   }
 }
 
@@ -226,7 +221,7 @@ TEST(RepeatedEdits, SweepFileIsTheSameBuiltEitherWay) {
   std::vector<std::string> files;
   for (const bool fast : {true, false}) {
     SweepJob job;
-    job.scenario = ecosystem();
+    job.scenario = testing::shipped_ecosystem();
     job.plan = plan_from_options(axes, false, 0, "");
     job.plan.strategies = {"remarketing"};
     job.seed = 5;

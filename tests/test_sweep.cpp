@@ -54,11 +54,6 @@ class TempFolder {
   fs::path path_;
 };
 
-const Scenario& ecosystem() {
-  static const Scenario scenario = load_scenario_or_throw(testing::source_path("scenarios/ecosystem.yaml"));
-  return scenario;
-}
-
 Engine& engine() {
   static Engine shared(2);
   return shared;
@@ -68,7 +63,7 @@ SweepJob make_job(const std::vector<std::string>& params, const std::string& out
   std::vector<SweepAxis> axes;
   for (const auto& param : params) axes.push_back(parse_parameter(param));
   SweepJob job;
-  job.scenario = ecosystem();
+  job.scenario = testing::shipped_ecosystem();
   job.plan = plan_from_options(axes, false, 0, "");
   job.seed = 11;
   job.market_size = kMarket;
@@ -138,7 +133,7 @@ TEST(Sweep, APointEqualsAPlainRunWithTheSameEditsAndSeed) {
 
   // Point 2 is (0.4, 2): the first axis varies slowest.
   Diagnostics diagnostics;
-  const auto scenario = apply_strategies(ecosystem(), {"fix_support"}, diagnostics,
+  const auto scenario = apply_strategies(testing::shipped_ecosystem(), {"fix_support"}, diagnostics,
                                          {parse_assignment("word_of_mouth.rate=0.4", {"test", 0, 0}),
                                           parse_assignment("touchpoints.support.cost=2", {"test", 0, 0})});
   ASSERT_TRUE(scenario) << diagnostics.format();
@@ -199,7 +194,7 @@ TEST(Sweep, TheFileHasTheLayoutOfTheDesign) {
   EXPECT_EQ(text("format"), "journeysim-sweep/1");
   EXPECT_EQ(text("version"), JOURNEYSIM_VERSION);
   EXPECT_EQ(text("scenario_name"), "ecosystem");
-  EXPECT_EQ(text("scenario_text"), ecosystem().source_text);
+  EXPECT_EQ(text("scenario_text"), testing::shipped_ecosystem().source_text);
   EXPECT_EQ(text("plan_text"), job.plan.plan_text);
   for (const char* name : {"seed", "replications", "market_size"})
     EXPECT_EQ(root.openAttribute(name).getTypeClass(), H5T_INTEGER) << name;
