@@ -35,6 +35,10 @@ inline ChildLimits address_space_limit(rlim_t bytes) {
   limits.address_space = bytes;
   return limits;
 }
+// Why a test that runs the program under an address-space limit skips in a
+// sanitized build (journeysim::sanitizers::kSanitized).
+inline constexpr const char* kAddressSpaceLimitNeedsUnsanitizedBuild =
+    "sanitizers reserve terabytes of address space: a program built with them cannot start under ulimit -v";
 
 // Any program found on PATH, with its arguments (e.g. mpirun … journeysim …).
 struct Program {

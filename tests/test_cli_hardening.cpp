@@ -386,9 +386,7 @@ TEST(Stdout, EveryCommandFailsWhenStandardOutputIsFull) {
 // before allocating, saying what it needs, what there is and what to change
 // (before: std::bad_alloc, exit 1).
 TEST(Memory, ARunThatCannotFitIsRefusedWithWhatToChange) {
-  if (journeysim::sanitizers::kSanitized)
-    GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
-                    "ulimit -v";
+  if (journeysim::sanitizers::kSanitized) GTEST_SKIP() << kAddressSpaceLimitNeedsUnsanitizedBuild;
   const TempDir dir;
   std::string text = kTinyScenario;
   text.replace(text.find("horizon_days: 60"), 16, "horizon_days: 1e7");

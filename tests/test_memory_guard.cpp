@@ -54,10 +54,15 @@ transitions:
 advocacy: {promoter_at: 0.9, advocate_probability: 1.0}
 )";
 
-TEST(MemoryGuard, ARunWhoseCustomersInProgressCannotFitIsRefusedBeforeItStarts) {
-  if (journeysim::sanitizers::kSanitized)
-    GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
-                    "ulimit -v";
+// Every test here runs the program under an address-space limit.
+class MemoryGuard : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (journeysim::sanitizers::kSanitized) GTEST_SKIP() << kAddressSpaceLimitNeedsUnsanitizedBuild;
+  }
+};
+
+TEST_F(MemoryGuard, ARunWhoseCustomersInProgressCannotFitIsRefusedBeforeItStarts) {
   const TempDir dir;
   const std::string scenario = dir.write("long.yaml", kLongJourneys);
   Child child({"run", scenario, "-t", "1", "-q"}, address_space_limit(1500ull << 20));
@@ -74,10 +79,7 @@ TEST(MemoryGuard, ARunWhoseCustomersInProgressCannotFitIsRefusedBeforeItStarts) 
   EXPECT_FALSE(contains(r.err, "bad_alloc")) << r;
 }
 
-TEST(MemoryGuard, ARunWhoseCustomersInProgressOutgrowTheMemoryStopsWithWhatToChange) {
-  if (journeysim::sanitizers::kSanitized)
-    GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
-                    "ulimit -v";
+TEST_F(MemoryGuard, ARunWhoseCustomersInProgressOutgrowTheMemoryStopsWithWhatToChange) {
   const TempDir dir;
   const std::string scenario = dir.write("wave.yaml", kWordOfMouthWave);
   Child child({"run", scenario, "-t", "1", "-q"}, address_space_limit(1000ull << 20));
@@ -96,10 +98,7 @@ TEST(MemoryGuard, ARunWhoseCustomersInProgressOutgrowTheMemoryStopsWithWhatToCha
 
 // The same wave on a market a tenth the size fits: the guard stops only
 // what cannot run.
-TEST(MemoryGuard, TheSameWaveOnASmallerMarketRuns) {
-  if (journeysim::sanitizers::kSanitized)
-    GTEST_SKIP() << "sanitizers reserve terabytes of address space: a program built with them cannot start under "
-                    "ulimit -v";
+TEST_F(MemoryGuard, TheSameWaveOnASmallerMarketRuns) {
   const TempDir dir;
   const std::string scenario = dir.write("wave.yaml", kWordOfMouthWave);
   Child child({"run", scenario, "-t", "1", "-q", "--market-size", "2000000", "--json"},

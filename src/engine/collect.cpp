@@ -9,9 +9,9 @@
 
 #include <oneapi/tbb/blocked_range.h>
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include "runtime/parallel_for.hpp"
 
 #include "engine/replication.hpp"
+#include "runtime/parallel_for.hpp"
 
 namespace journeysim::engine {
 

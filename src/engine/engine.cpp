@@ -104,9 +104,8 @@ MemoryBudget check_memory(const Scenario& scenario, const RunPlan& plan, const e
   const double per_replication_series = word * (7.0 + channels) * days;  // RunResult::series, kept for every replication
   const double series = per_replication_series * plan.replications;
   const double fixed = tally * (threads + 1.0) + word * days + series;
-  // A slot (customers.hpp), its calendar entry and work-list place; a first-purchase delay.
-  constexpr double per_slot = engine::CustomerStore::bytes_per_customer + 2 * engine::StepCalendar::bytes_per_entry;
-  constexpr double per_purchaser = sizeof(float);
+  constexpr double per_slot = engine::bytes_per_slot;
+  constexpr double per_purchaser = engine::bytes_per_purchaser;
   const double mine = double(ownership.slots_below(plan.market_size));  // this process's share of the market
   double customers = mine * (per_slot + per_purchaser);
   const runtime::MemoryAvailable available = runtime::available_memory();

@@ -6,13 +6,13 @@
 
 #include <boost/random/binomial_distribution.hpp>
 #include <oneapi/tbb/blocked_range.h>
-#include "runtime/parallel_for.hpp"
 
 #include <fmt/format.h>
 
 #include "engine/reciprocal.hpp"
 #include "journeysim/chain.hpp"
 #include "journeysim/errors.hpp"
+#include "runtime/parallel_for.hpp"
 
 namespace journeysim::engine {
 
@@ -276,12 +276,9 @@ void Replication::advance_step(std::uint32_t step) {
 
 void Replication::reserve_slots(std::uint64_t slots) {
   if (settings_.customer_memory > 0) {
-    // Beside each slot: its calendar entry and its place in a step's work
-    // list; beside each purchaser so far: its first-purchase delay.
     std::uint64_t purchasers = 0;
     for (const Tally& tally : tallies_) purchasers += tally.census.delays.size();
-    constexpr std::uint64_t per_slot = CustomerStore::bytes_per_customer + 2 * StepCalendar::bytes_per_entry;
-    const std::uint64_t needed = slots * per_slot + purchasers * sizeof(float);
+    const std::uint64_t needed = slots * bytes_per_slot + purchasers * bytes_per_purchaser;
     if (needed > settings_.customer_memory) {
       const bool split = ownership_.ranks > 1;
       throw InputError(fmt::format(
@@ -289,7 +286,7 @@ void Replication::reserve_slots(std::uint64_t slots) {
           "({} bytes each, with {} first-purchase delays so far: {}), but its customers may use {} of the {} "
           "available when it started ({}); to need less: a smaller --market-size, fewer --replications or "
           "--threads, {}a scenario whose customers finish their journeys sooner",
-          split ? "process of the " : "", step_start_, slots, per_slot, purchasers, runtime::format_bytes(needed),
+          split ? "process of the " : "", step_start_, slots, bytes_per_slot, purchasers, runtime::format_bytes(needed),
           runtime::format_bytes(settings_.customer_memory), runtime::format_bytes(settings_.memory_available),
           settings_.memory_source,
           split ? "split the market over more processes (mpirun -n, on more machines), " : ""));

@@ -24,6 +24,13 @@
 
 namespace journeysim::engine {
 
+// Memory per customer in progress: its slot (customers.hpp), its calendar
+// entry and its place in a step's work list; and per purchaser, its
+// first-purchase delay. The guard before the run (engine.cpp) and the one
+// as slots grow (Replication::reserve_slots) count with these.
+inline constexpr std::uint64_t bytes_per_slot = CustomerStore::bytes_per_customer + 2 * StepCalendar::bytes_per_entry;
+inline constexpr std::uint64_t bytes_per_purchaser = sizeof(float);
+
 struct ReplicationSettings {
   std::uint64_t seed = 1;
   std::uint64_t market_size = 0;

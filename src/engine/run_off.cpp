@@ -5,9 +5,9 @@
 // refunds are counted, apart from the horizon's tallies, so every figure at
 // the horizon is unchanged; time plays no part, so dwells are not drawn.
 #include <oneapi/tbb/blocked_range.h>
-#include "runtime/parallel_for.hpp"
 
 #include "engine/replication.hpp"
+#include "runtime/parallel_for.hpp"
 
 namespace journeysim::engine {
 

@@ -33,7 +33,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <oneapi/tbb/blocked_range.h>
-#include "runtime/parallel_for.hpp"
 
 #include "ensemble/sweep_hdf5.hpp"
 #include "ensemble/sweep_journal.hpp"
@@ -42,6 +41,7 @@
 #include "journeysim/io.hpp"
 #include "journeysim/load.hpp"
 #include "journeysim/statistics.hpp"
+#include "runtime/parallel_for.hpp"
 
 namespace journeysim {
 
