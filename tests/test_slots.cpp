@@ -81,6 +81,25 @@ TEST(Slots, FollowCustomersInProgressNotThoseEverAware) {
   EXPECT_LT(run.peak_slots, run.result.aware / 10) << "slots are not being reused";
 }
 
+// One step as long as the horizon: every journey that ends does so within
+// the step, and its slot goes to the thread's next new customer at once. So
+// the slots in use are those still travelling at the horizon plus at most
+// one partly used block of fresh slots per thread, not everyone ever aware.
+TEST(Slots, ASlotFreedWithinAStepIsReusedInIt) {
+  Scenario scenario = load_scenario_or_throw(source_path("scenarios/ecosystem.yaml"));
+  scenario.step_days = scenario.horizon_days;
+  constexpr std::uint64_t market = 200'000;
+  const Replicated one = replicate(scenario, market, 1, 16);
+  ASSERT_GT(one.result.aware, 100'000u);
+  for (const int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    const Replicated run = replicate(scenario, market, threads, 16);
+    expect_same(run.result, one.result);
+    EXPECT_GE(run.peak_slots, run.result.in_progress);
+    EXPECT_LE(run.peak_slots, run.result.in_progress + engine::Replication::fresh_block * threads);
+  }
+}
+
 // A store of 16 slots grows (mremap) dozens of times during the run; on 1
 // and 2 threads the results equal the engine's, whose store starts at 2^20
 // and, for this market, never grows.

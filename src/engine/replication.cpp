@@ -6,6 +6,7 @@
 
 #include <boost/random/binomial_distribution.hpp>
 #include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <fmt/format.h>
 
@@ -207,7 +208,7 @@ void Replication::advance_step(std::uint32_t step) {
     auto& bucket = tally.waiting.due(step);
     work_.insert(work_.end(), bucket.begin(), bucket.end());
     std::vector<std::uint32_t>().swap(bucket);
-    // Journeys that ended in the last step: their slots are free now.
+    // Journeys that ended in the last step: their slots are free for anyone now.
     free_slots_.insert(free_slots_.end(), tally.freed.begin(), tally.freed.end());
     tally.freed.clear();
   }
@@ -230,11 +231,16 @@ void Replication::advance_step(std::uint32_t step) {
   }
   const std::uint64_t total = waiting + fresh;
   // Slots for the new customers: freed ones first (the last freed, likeliest
-  // still in cache), then fresh ones.
+  // still in cache), then those freed within the step or fresh ones. At
+  // most, every one past the free list is fresh, and each thread holds part
+  // of a block unused.
   reused_ = std::min<std::uint64_t>(fresh, free_slots_.size());
   reuse_base_ = free_slots_.size() - reused_;
-  const std::uint64_t high_water = high_water_ + (fresh - reused_);
-  if (high_water > high_water_) reserve_slots(high_water);
+  const std::uint64_t most_slots = high_water_ + (fresh - reused_);
+  if (most_slots > high_water_)
+    reserve_slots(most_slots,
+                  fresh_block * static_cast<std::uint64_t>(oneapi::tbb::this_task_arena::max_concurrency()));
+  fresh_claimed_.store(high_water_, std::memory_order_relaxed);
 
   runtime::parallel_for(
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
@@ -263,18 +269,39 @@ void Replication::advance_step(std::uint32_t step) {
           // Reused slots are scattered too.
           if (position + prefetch_distance < reused_)
             __builtin_prefetch(&store_.hot[free_slots_[reuse_base_ + position + prefetch_distance]], 1);
-          const auto slot = static_cast<std::uint32_t>(
-              position < reused_ ? free_slots_[reuse_base_ + position] : high_water_ + (position - reused_));
+          const std::uint32_t slot = position < reused_ ? free_slots_[reuse_base_ + position] : take_slot(tally);
           while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
           start_customer(id, slot, activations_[activation], tally);
           advance(slot, tally);
         }
       });
   free_slots_.resize(reuse_base_);
-  high_water_ = high_water;
+  high_water_ = fresh_claimed_.load(std::memory_order_relaxed);
+  // Fresh slots claimed but not used are below the high-water mark now, but
+  // were never written: they may hold a customer of an earlier replication
+  // (the store is reused), who must not look live to collect().
+  for (Tally& tally : tallies_)
+    for (; tally.fresh_next < tally.fresh_end; ++tally.fresh_next) {
+      store_.hot[tally.fresh_next].flags = 0;
+      free_slots_.push_back(static_cast<std::uint32_t>(tally.fresh_next));
+    }
 }
 
-void Replication::reserve_slots(std::uint64_t slots) {
+std::uint32_t Replication::take_slot(Tally& tally) {
+  if (!tally.freed.empty()) {
+    const std::uint32_t slot = tally.freed.back();
+    tally.freed.pop_back();
+    return slot;
+  }
+  if (tally.fresh_next == tally.fresh_end) {
+    // Relaxed: the step's end orders every use of the slots before the next step.
+    tally.fresh_next = fresh_claimed_.fetch_add(fresh_block, std::memory_order_relaxed);
+    tally.fresh_end = tally.fresh_next + fresh_block;
+  }
+  return static_cast<std::uint32_t>(tally.fresh_next++);
+}
+
+void Replication::reserve_slots(std::uint64_t slots, std::uint64_t slack) {
   if (settings_.customer_memory > 0) {
     std::uint64_t purchasers = 0;
     for (const Tally& tally : tallies_) purchasers += tally.census.delays.size();
@@ -292,10 +319,11 @@ void Replication::reserve_slots(std::uint64_t slots) {
           split ? "split the market over more processes (mpirun -n, on more machines), " : ""));
     }
   }
+  slots += slack;
   if (slots <= store_.capacity()) return;
   // Geometric growth (at most this process's share of the market): moving
   // pages is cheap, but not once a step.
-  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size));
+  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size) + slack);
   const std::uint64_t wanted = std::min(most, std::max(slots, 2 * store_.capacity()));
   if (!store_.grow(wanted) && !store_.grow(slots))
     throw InputError(fmt::format(

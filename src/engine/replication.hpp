@@ -1,6 +1,7 @@
 #pragma once
 // One replication of a scenario: the step loop (shared influences frozen
 // within a step), awareness activation by pool, and the per-customer walk.
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -68,6 +69,8 @@ class Replication {
   // Slots ever in use at once (with those freed within a step): the memory
   // customers in progress took.
   std::uint64_t slots_high_water() const { return high_water_; }
+  // Fresh slots a thread claims at a time (see free_slots_).
+  static constexpr std::uint64_t fresh_block = 256;
 
   // After run(): the traced customers' rows, in journey order, with a row
   // for each still travelling at the horizon. Moves the per-thread rows out.
@@ -100,9 +103,9 @@ class Replication {
   void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, Tally& tally);
   // A journey is over: what the results need is counted, and the slot freed.
   void end_journey(std::uint32_t slot, Tally& tally) const;
-  // Room for slots [0, slots): checks the memory they need against the
-  // budget (settings.customer_memory), then grows the store.
-  void reserve_slots(std::uint64_t slots);
+  // Room for slots [0, slots + slack): checks the memory `slots` need against
+  // the budget (settings.customer_memory), then grows the store.
+  void reserve_slots(std::uint64_t slots, std::uint64_t slack);
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
   // Customers' state is found by slot, their random streams by id (HotState::id).
@@ -175,17 +178,20 @@ class Replication {
   };
   std::vector<NewRun> new_runs_;
 
-  // Slots. [0, high_water_) have been handed out; free_slots_ are those of
-  // journeys that ended before this step, reused first. The step's n-th new
-  // customer gets free_slots_[reuse_base_ + n] for n < reused_, else a fresh
-  // slot past the high-water mark: fixed before the step, so the parallel
-  // loop takes slots without a lock, and a slot freed within a step waits
-  // for the next (nothing else can still be reading it then). Which customer
+  // Slots. [0, high_water_) have been handed out; free_slots_ are those free
+  // at the step start. The step's n-th new customer gets
+  // free_slots_[reuse_base_ + n] for n < reused_ (fixed before the step, so
+  // taken without a lock). Past those, a thread takes a slot it freed itself
+  // earlier in the step (Tally::freed: nothing else can be reading it, and it
+  // is likely still in cache), else a fresh one from a block of fresh_block
+  // it claims past the high-water mark with one atomic add. Which customer
   // gets which slot depends on thread timing, and no result depends on it.
+  std::uint32_t take_slot(Tally& tally);
   std::vector<std::uint32_t> free_slots_;
   std::uint64_t high_water_ = 0;
   std::uint64_t reused_ = 0;
   std::uint64_t reuse_base_ = 0;
+  std::atomic<std::uint64_t> fresh_claimed_{0};  // the high-water mark during a step
 
   // Shared influences as of the current step start.
   std::uint64_t reviews_ = 0;

@@ -171,8 +171,13 @@ struct Tally {
 
   // Customers whose journey ended on this thread, counted then.
   CensusTally census;
-  // Their slots, free from the next step on (Replication::advance_step).
+  // Their slots: this thread reuses them for its next new customers within
+  // the step (nothing else reads them until the step ends), and what is left
+  // joins the shared free list at the next step (Replication::advance_step).
   std::vector<std::uint32_t> freed;
+  // Fresh slots past the high-water mark claimed by this thread, not yet used.
+  std::uint64_t fresh_next = 0;
+  std::uint64_t fresh_end = 0;
 
   // Events of traced customers only (empty, and never allocated, without --trace).
   std::vector<TraceRecord> trace;
