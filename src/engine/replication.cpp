@@ -412,7 +412,7 @@ void Replication::walk(std::uint32_t slot, Tally& tally) {
       else ++tally.entry_dropoffs[node - touchpoints_];
       store_.hot[slot].events = events;
       const double journey = time - store_.cold[slot].aware_time;
-      const auto fixed = static_cast<std::uint64_t>(std::llround(journey * days_scale));
+      const std::uint64_t fixed = round_non_negative(journey * days_scale);
       ++tally.finished;
       ++tally.journey_count;
       tally.journey_sum += fixed;
@@ -477,7 +477,7 @@ void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t se
   const float satisfaction = store_.hot[slot].satisfaction;
 
   if (post_probability_ > 0.0 && draws.bernoulli(post_probability_, Slot::review)) {
-    const auto fixed = static_cast<std::uint64_t>(std::llround(satisfaction * rating_scale));
+    const std::uint64_t fixed = round_non_negative(satisfaction * rating_scale);
     ++tally.new_reviews;
     tally.new_rating_sum += fixed;
     ++tally.day_reviews[day];

@@ -2,6 +2,8 @@
 // Per-thread counters. Everything a thread adds up is an integer (floating
 // quantities are stored in fixed point), so combining threads in any order
 // gives the same bits: results do not depend on the thread count.
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <vector>
 
@@ -33,7 +35,24 @@ constexpr double days_scale = 1048576.0;
 // correctly rounded: within 2^-53 relative, closer than the float sums in
 // block order it replaces (those erred by up to n·2^-53).
 constexpr double census_scale = 18446744073709551616.0;  // 2^64
-inline uint128 to_census_fixed(float value) { return static_cast<uint128>(static_cast<double>(value) * census_scale); }
+// The same as static_cast<uint128>(double(value) * 2^64), truncating, from
+// the float's bits: the compiler's conversion is a libgcc call that cost 1 %
+// of the ecosystem's time. Values below 2^63 (the engine's are below 2^24).
+inline uint128 to_census_fixed(float value) {
+  const auto bits = std::bit_cast<std::uint32_t>(value);
+  const int biased_exponent = static_cast<int>(bits >> 23);
+  uint128 significand = bits & 0x7fffffu;
+  if (biased_exponent != 0) significand |= 0x800000u;
+  // value = significand · 2^(e − 150), e the biased exponent (1 for subnormals).
+  const int shift = std::max(biased_exponent, 1) - 150 + 64;
+  return shift >= 0 ? significand << shift : significand >> -shift;
+}
+// std::llround for 0 <= value < 2^63, without the libm call (1.5 % of the
+// ecosystem): value − trunc(value) is exact, and halves round up as there.
+inline std::uint64_t round_non_negative(double value) {
+  const auto whole = static_cast<std::uint64_t>(value);
+  return whole + (value - static_cast<double>(whole) >= 0.5 ? 1 : 0);
+}
 inline double from_census_fixed(uint128 sum) { return static_cast<double>(sum) / census_scale; }
 
 // What the results need from customers' own states: purchasers by segment,
