@@ -208,10 +208,10 @@ void Replication::advance_step(std::uint32_t step) {
     auto& bucket = tally.waiting.due(step);
     work_.insert(work_.end(), bucket.begin(), bucket.end());
     std::vector<std::uint32_t>().swap(bucket);
-    // Journeys that ended in the last step: their slots are free for anyone now.
-    free_slots_.insert(free_slots_.end(), tally.freed.begin(), tally.freed.end());
-    tally.freed.clear();
   }
+  // Each thread keeps the slots it freed; they are evened out between steps,
+  // so one thread's leftovers do not make another take fresh memory.
+  const std::uint64_t free_total = balance_free_slots();
   const std::uint64_t waiting = work_.size();
   const std::uint32_t first_new =
       step_activations_ == activations_.size() ? next_id_ : activations_[step_activations_].first_id;
@@ -230,16 +230,14 @@ void Replication::advance_step(std::uint32_t step) {
     fresh += end - begin;
   }
   const std::uint64_t total = waiting + fresh;
-  // Slots for the new customers: freed ones first (the last freed, likeliest
-  // still in cache), then those freed within the step or fresh ones. At
-  // most, every one past the free list is fresh, and each thread holds part
-  // of a block unused.
-  reused_ = std::min<std::uint64_t>(fresh, free_slots_.size());
-  reuse_base_ = free_slots_.size() - reused_;
-  const std::uint64_t most_slots = high_water_ + (fresh - reused_);
-  if (most_slots > high_water_)
-    reserve_slots(most_slots,
-                  fresh_block * static_cast<std::uint64_t>(oneapi::tbb::this_task_arena::max_concurrency()));
+  // Slots for the new customers: a thread's own free ones, then fresh ones.
+  // The memory guard counts the free ones as used first; the store has room
+  // for every new customer in a fresh slot, and for a partly used block of
+  // fresh slots per thread.
+  if (fresh > 0)
+    reserve_slots(high_water_ + (fresh > free_total ? fresh - free_total : 0),
+                  high_water_ + fresh +
+                      fresh_block * static_cast<std::uint64_t>(oneapi::tbb::this_task_arena::max_concurrency()));
   fresh_claimed_.store(high_water_, std::memory_order_relaxed);
 
   runtime::parallel_for(
@@ -266,16 +264,12 @@ void Replication::advance_step(std::uint32_t step) {
           while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
           const NewRun& fresh_run = new_runs_[run];
           const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
-          // Reused slots are scattered too.
-          if (position + prefetch_distance < reused_)
-            __builtin_prefetch(&store_.hot[free_slots_[reuse_base_ + position + prefetch_distance]], 1);
-          const std::uint32_t slot = position < reused_ ? free_slots_[reuse_base_ + position] : take_slot(tally);
+          const std::uint32_t slot = take_slot(tally);
           while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
           start_customer(id, slot, activations_[activation], tally);
           advance(slot, tally);
         }
       });
-  free_slots_.resize(reuse_base_);
   high_water_ = fresh_claimed_.load(std::memory_order_relaxed);
   // Fresh slots claimed but not used are below the high-water mark now, but
   // were never written: they may hold a customer of an earlier replication
@@ -283,8 +277,34 @@ void Replication::advance_step(std::uint32_t step) {
   for (Tally& tally : tallies_)
     for (; tally.fresh_next < tally.fresh_end; ++tally.fresh_next) {
       store_.hot[tally.fresh_next].flags = 0;
-      free_slots_.push_back(static_cast<std::uint32_t>(tally.fresh_next));
+      tally.freed.push_back(static_cast<std::uint32_t>(tally.fresh_next));
     }
+}
+
+std::uint64_t Replication::balance_free_slots() {
+  std::uint64_t total = 0;
+  std::size_t threads = 0;
+  for (const Tally& tally : tallies_) total += tally.freed.size(), ++threads;
+  if (threads < 2) return total;
+  const std::uint64_t share = total / threads;
+  // Moves from the longest lists to the shortest until none is short.
+  std::vector<std::uint32_t> spare;
+  for (Tally& tally : tallies_)
+    while (tally.freed.size() > share + 1) {
+      spare.push_back(tally.freed.back());
+      tally.freed.pop_back();
+    }
+  for (Tally& tally : tallies_)
+    while (tally.freed.size() < share && !spare.empty()) {
+      tally.freed.push_back(spare.back());
+      spare.pop_back();
+    }
+  for (Tally& tally : tallies_)
+    if (!spare.empty()) {
+      tally.freed.push_back(spare.back());
+      spare.pop_back();
+    }
+  return total;
 }
 
 std::uint32_t Replication::take_slot(Tally& tally) {
@@ -301,8 +321,8 @@ std::uint32_t Replication::take_slot(Tally& tally) {
   return static_cast<std::uint32_t>(tally.fresh_next++);
 }
 
-void Replication::reserve_slots(std::uint64_t slots, std::uint64_t slack) {
-  if (settings_.customer_memory > 0) {
+void Replication::reserve_slots(std::uint64_t slots, std::uint64_t room) {
+  if (settings_.customer_memory > 0 && slots > high_water_) {
     std::uint64_t purchasers = 0;
     for (const Tally& tally : tallies_) purchasers += tally.census.delays.size();
     const std::uint64_t needed = slots * bytes_per_slot + purchasers * bytes_per_purchaser;
@@ -319,11 +339,11 @@ void Replication::reserve_slots(std::uint64_t slots, std::uint64_t slack) {
           split ? "split the market over more processes (mpirun -n, on more machines), " : ""));
     }
   }
-  slots += slack;
+  slots = room;
   if (slots <= store_.capacity()) return;
   // Geometric growth (at most this process's share of the market): moving
   // pages is cheap, but not once a step.
-  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size) + slack);
+  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size));
   const std::uint64_t wanted = std::min(most, std::max(slots, 2 * store_.capacity()));
   if (!store_.grow(wanted) && !store_.grow(slots))
     throw InputError(fmt::format(

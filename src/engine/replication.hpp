@@ -69,7 +69,7 @@ class Replication {
   // Slots ever in use at once (with those freed within a step): the memory
   // customers in progress took.
   std::uint64_t slots_high_water() const { return high_water_; }
-  // Fresh slots a thread claims at a time (see free_slots_).
+  // Fresh slots a thread claims at a time (see take_slot).
   static constexpr std::uint64_t fresh_block = 256;
 
   // After run(): the traced customers' rows, in journey order, with a row
@@ -103,9 +103,10 @@ class Replication {
   void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, Tally& tally);
   // A journey is over: what the results need is counted, and the slot freed.
   void end_journey(std::uint32_t slot, Tally& tally) const;
-  // Room for slots [0, slots + slack): checks the memory `slots` need against
-  // the budget (settings.customer_memory), then grows the store.
-  void reserve_slots(std::uint64_t slots, std::uint64_t slack);
+  // Room for slots [0, room): checks the memory `slots` in use would need
+  // against the budget (settings.customer_memory) when that is more than
+  // now, then grows the store.
+  void reserve_slots(std::uint64_t slots, std::uint64_t room);
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
   // Customers' state is found by slot, their random streams by id (HotState::id).
@@ -178,19 +179,16 @@ class Replication {
   };
   std::vector<NewRun> new_runs_;
 
-  // Slots. [0, high_water_) have been handed out; free_slots_ are those free
-  // at the step start. The step's n-th new customer gets
-  // free_slots_[reuse_base_ + n] for n < reused_ (fixed before the step, so
-  // taken without a lock). Past those, a thread takes a slot it freed itself
-  // earlier in the step (Tally::freed: nothing else can be reading it, and it
-  // is likely still in cache), else a fresh one from a block of fresh_block
-  // it claims past the high-water mark with one atomic add. Which customer
-  // gets which slot depends on thread timing, and no result depends on it.
+  // Slots. [0, high_water_) have been handed out. Each thread keeps the slots
+  // of the journeys it ended (Tally::freed) and gives them to its next new
+  // customers, the last freed first (likely still in cache; nothing else can
+  // be reading it), even within the step; then fresh ones, from a block of
+  // fresh_block it claims past the high-water mark with one atomic add.
+  // Between steps the free lists are evened out (balance_free_slots). Which
+  // customer gets which slot depends on thread timing; no result depends on it.
   std::uint32_t take_slot(Tally& tally);
-  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t balance_free_slots();  // returns the free slots in all
   std::uint64_t high_water_ = 0;
-  std::uint64_t reused_ = 0;
-  std::uint64_t reuse_base_ = 0;
   std::atomic<std::uint64_t> fresh_claimed_{0};  // the high-water mark during a step
 
   // Shared influences as of the current step start.

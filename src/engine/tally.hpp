@@ -190,9 +190,8 @@ struct Tally {
 
   // Customers whose journey ended on this thread, counted then.
   CensusTally census;
-  // Their slots: this thread reuses them for its next new customers within
-  // the step (nothing else reads them until the step ends), and what is left
-  // joins the shared free list at the next step (Replication::advance_step).
+  // Their slots, and fresh ones claimed but not used: this thread's free
+  // slots (Replication::take_slot).
   std::vector<std::uint32_t> freed;
   // Fresh slots past the high-water mark claimed by this thread, not yet used.
   std::uint64_t fresh_next = 0;
