@@ -36,6 +36,7 @@
 #include "engine/calendar.hpp"
 #include "engine/compiled_model.hpp"
 #include "engine/customers.hpp"
+#include "engine/replication.hpp"
 #include "journeysim/engine.hpp"
 #include "journeysim/load.hpp"
 #include "paths_chain.hpp"
@@ -321,9 +322,11 @@ int run(const Options& options) {
   }
 
   // ---- Case 4: memory ------------------------------------------------------------------------
-  // A waiting customer is also listed, by id, under the step of its next event.
+  // What the memory guards count per customer in progress (engine::bytes_per_slot):
+  // its slot, its calendar entry under the step of its next event, and its
+  // place in that step's work list.
   const std::uint64_t bucket_entry = engine::StepCalendar::bytes_per_entry;
-  const std::uint64_t state_bytes = engine::CustomerStore::bytes_per_customer + bucket_entry;
+  const std::uint64_t state_bytes = engine::bytes_per_slot;
   std::vector<MemoryFigure> memory;
   MemoryFigure baseline;
   bool memory_ok = true;
@@ -376,9 +379,10 @@ int run(const Options& options) {
              " machine was; Mev/s: Results::events_per_second, million events per second, all runs in brackets)\n",
              reps);
 
-  fmt::print("\nState per customer in progress: {} bytes (CustomerStore::bytes_per_customer {} + {}-byte bucket "
-             "entry; a slot is reused when its journey ends)\n",
-             state_bytes, engine::CustomerStore::bytes_per_customer, bucket_entry);
+  fmt::print("\nState per customer in progress: {} bytes, as the memory guards count it (engine::bytes_per_slot: "
+             "CustomerStore::bytes_per_customer {} + {}-byte calendar entry + {}-byte work-list entry; a slot is "
+             "reused when its journey ends)\n",
+             state_bytes, engine::CustomerStore::bytes_per_customer, bucket_entry, bucket_entry);
   if (options.case_on[4] && memory_ok) {
     fmt::print("{:<30} {:>13} {:>13} {:>11} {:>9} {:>9} {:>9} {:>12}\n", "ecosystem, 2 threads", "market", "aware",
                "peak RSS MB", "wall s", "cpu s", "B/aware", "B/aware net");
