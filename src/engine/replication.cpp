@@ -339,17 +339,16 @@ void Replication::reserve_slots(std::uint64_t slots, std::uint64_t room) {
           split ? "split the market over more processes (mpirun -n, on more machines), " : ""));
     }
   }
-  slots = room;
-  if (slots <= store_.capacity()) return;
+  if (room <= store_.capacity()) return;
   // Geometric growth (at most this process's share of the market): moving
   // pages is cheap, but not once a step.
-  const std::uint64_t most = std::max(slots, ownership_.slots_below(settings_.market_size));
-  const std::uint64_t wanted = std::min(most, std::max(slots, 2 * store_.capacity()));
-  if (!store_.grow(wanted) && !store_.grow(slots))
+  const std::uint64_t most = std::max(room, ownership_.slots_below(settings_.market_size));
+  const std::uint64_t wanted = std::min(most, std::max(room, 2 * store_.capacity()));
+  if (!store_.grow(wanted) && !store_.grow(room))
     throw InputError(fmt::format(
         "this run needs room for {} customers in progress ({} bytes each) at day {:g}, but the address space "
         "has none left (ulimit -v?); to need less: a smaller --market-size or fewer --threads",
-        slots, CustomerStore::bytes_per_customer, step_start_));
+        room, CustomerStore::bytes_per_customer, step_start_));
 }
 
 void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,

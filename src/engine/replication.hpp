@@ -66,8 +66,9 @@ class Replication {
   RunResult run(OnStep&& on_step);
   std::uint32_t steps() const { return steps_; }
   std::uint32_t steps_run() const { return steps_run_; }
-  // Slots ever in use at once (with those freed within a step): the memory
-  // customers in progress took.
+  // Slots handed out: the memory customers in progress took. Beyond the most
+  // in progress at once, a step may add free slots another thread held and
+  // each thread's partly used block of fresh ones.
   std::uint64_t slots_high_water() const { return high_water_; }
   // Fresh slots a thread claims at a time (see take_slot).
   static constexpr std::uint64_t fresh_block = 256;
