@@ -54,7 +54,7 @@ template <typename Visit>
 void for_each_counter(Tally& tally, Visit&& visit) {
   for (std::uint64_t* value : {&tally.events, &tally.finished, &tally.truncated, &tally.journey_count}) visit(*value);
   for (Counters* counters :
-       {&tally.visits, &tally.purchases, &tally.refunds, &tally.visits_after_purchase, &tally.dropoffs,
+       {&tally.purchases, &tally.refunds, &tally.visits_after_purchase, &tally.dropoffs,
         &tally.entry_dropoffs, &tally.flows, &tally.day_aware, &tally.day_purchases, &tally.day_new_purchasers,
         &tally.day_reviews, &tally.day_rating_sum, &tally.day_advocates_started, &tally.day_advocates_expired})
     for (std::uint64_t& value : *counters) visit(value);
@@ -130,7 +130,6 @@ RunResult Replication::collect() const {
     total.journey_count += tally.journey_count;
     total.journey_sum += tally.journey_sum;
     total.journey_sum_sq += tally.journey_sum_sq;
-    add_into(total.visits, tally.visits);
     add_into(total.purchases, tally.purchases);
     add_into(total.refunds, tally.refunds);
     add_into(total.visits_after_purchase, tally.visits_after_purchase);
@@ -170,7 +169,17 @@ RunResult Replication::collect() const {
   result.touchpoint_refunds.assign(touchpoints_, 0);
   result.touchpoint_visits_after_purchase.assign(touchpoints_, 0);
   result.touchpoint_dropoffs.assign(total.dropoffs.begin(), total.dropoffs.end());
-  result.flow_traversals.assign(total.flows.begin(), total.flows.end());
+  // Flows are counted by segment; a visit is the end of a flow.
+  const std::uint32_t flow_count = shape_.flows;
+  const std::vector<std::uint32_t>& flow_targets = model_.flow_targets();
+  result.flow_traversals.assign(flow_count, 0);
+  std::vector<std::uint64_t> visits(std::size_t{shape_.segments} * touchpoints_, 0);
+  for (std::uint32_t s = 0; s < shape_.segments; ++s)
+    for (std::uint32_t f = 0; f < flow_count; ++f) {
+      const std::uint64_t traversals = total.flows[std::size_t{s} * flow_count + f];
+      result.flow_traversals[f] += traversals;
+      visits[std::size_t{s} * touchpoints_ + flow_targets[f]] += traversals;
+    }
   result.entry_dropoffs.assign(total.entry_dropoffs.begin(), total.entry_dropoffs.end());
   result.segments.assign(segments, {});
   for (std::uint32_t s = 0; s < segments; ++s) {
@@ -178,18 +187,18 @@ RunResult Replication::collect() const {
     segment.aware = segment_aware_[s];
     for (std::uint32_t t = 0; t < touchpoints_; ++t) {
       const std::size_t cell = std::size_t{s} * touchpoints_ + t;
-      const std::uint64_t visits = total.visits[cell];
+      const std::uint64_t cell_visits = visits[cell];
       const std::uint64_t after = total.visits_after_purchase[cell];
       const std::uint64_t purchases = total.purchases[cell];
       const std::uint64_t refunds = total.refunds[cell];
       const Touchpoint& touchpoint = scenario_.touchpoints[t];
-      result.touchpoint_visits[t] += visits;
+      result.touchpoint_visits[t] += cell_visits;
       result.touchpoint_purchases[t] += purchases;
       result.touchpoint_refunds[t] += refunds;
       result.touchpoint_visits_after_purchase[t] += after;
       segment.purchases += purchases;
-      segment.cost += static_cast<double>(visits) * touchpoint.cost;
-      segment.cost_acquisition += static_cast<double>(visits - after) * touchpoint.cost;
+      segment.cost += static_cast<double>(cell_visits) * touchpoint.cost;
+      segment.cost_acquisition += static_cast<double>(cell_visits - after) * touchpoint.cost;
       segment.cost_retention += static_cast<double>(after) * touchpoint.cost;
       segment.revenue += static_cast<double>(purchases) * touchpoint.purchase_revenue.value_or(0.0);
       segment.refunds += static_cast<double>(refunds) * touchpoint.refund_amount.value_or(0.0);

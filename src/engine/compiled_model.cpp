@@ -14,6 +14,7 @@ NodeTable compile_touchpoint(const Touchpoint& touchpoint) {
   node.purchase = touchpoint.purchase_revenue.has_value();
   node.refund = touchpoint.refund_amount.has_value();
   node.rated = touchpoint.experience.rated;
+  node.plain = !node.purchase && !node.refund && !node.rated;
   node.experience_mean = touchpoint.experience.mean;
   node.experience_sd = touchpoint.experience.sd;
   const Dwell& dwell = touchpoint.dwell;
@@ -53,6 +54,7 @@ void CompiledModel::compile(const Scenario& scenario) {
   nodes_.clear();
   segments_.clear();
   flows_.clear();
+  flow_targets_.clear();
   rows_.clear();
   row_first_outcome_.clear();
   slots_.clear();
@@ -71,6 +73,7 @@ void CompiledModel::compile(const Scenario& scenario) {
     const int index = scenario.touchpoint_index(via);
     if (index < 0) return {dropoff_node, 0};
     flows_.push_back({from, via, true});
+    flow_targets_.push_back(static_cast<std::uint32_t>(index));
     return {static_cast<std::uint32_t>(index), static_cast<std::uint32_t>(flows_.size() - 1)};
   };
   std::vector<Outcome> initial_targets, channel_targets;
@@ -93,6 +96,7 @@ void CompiledModel::compile(const Scenario& scenario) {
     if (scenario.touchpoint_index(transition.from) < 0 || scenario.touchpoint_index(transition.to) < 0) continue;
     transition_flow[t] = static_cast<std::uint32_t>(flows_.size());
     flows_.push_back({transition.from, transition.to, false});
+    flow_targets_.push_back(static_cast<std::uint32_t>(scenario.touchpoint_index(transition.to)));
   }
 
   std::vector<Outcome> targets;
@@ -145,13 +149,15 @@ void CompiledModel::fill_row(std::uint32_t row, std::span<const double> target_p
   for (double p : probabilities_) total += p;
   probabilities_.push_back(total < 1.0 ? 1.0 - total : 0.0);  // drop-off
   const ChoiceRow& where = rows_[row];
+  // Rows are laid out segment by segment, node_count_ each.
+  const std::uint32_t segment_flows = row / node_count_ * flow_count();
   build_alias(probabilities_, row_first_outcome_[row], std::span<AliasSlot>(slots_.data() + where.start, where.size),
               workspace_);
   for (std::uint32_t i = where.start; i < where.start + where.size; ++i) {
     const Outcome& own = outcomes_[slots_[i].own];
     const Outcome& alias = outcomes_[slots_[i].alias];
     choice_slots_[i] = {slots_[i].threshold, static_cast<std::uint16_t>(own.node),
-                        static_cast<std::uint16_t>(alias.node), own.flow, alias.flow};
+                        static_cast<std::uint16_t>(alias.node), segment_flows + own.flow, segment_flows + alias.flow};
   }
 }
 

@@ -25,6 +25,7 @@ struct NodeTable {
   bool rated = false;
   bool purchase = false;
   bool refund = false;
+  bool plain = false;  // none of the above: entering it is a visit and a dwell, nothing more
   double dwell_a = 0.0;  // fixed: value; exponential: mean; lognormal: mu of the log
   double dwell_b = 0.0;  // lognormal: sigma of the log
   double experience_mean = 0.0;
@@ -33,7 +34,11 @@ struct NodeTable {
 
 struct Outcome {
   std::uint32_t node;  // touchpoint entered, or dropoff_node
-  std::uint32_t flow;  // index into flows (ignored for drop-off)
+  // The flow's counter of the chooser's segment: segment × flow_count() +
+  // flow (ignored for drop-off). Counting flows by segment counts visits too
+  // (every visit is the end of one flow), so the walk adds to one counter
+  // per event, not two.
+  std::uint32_t flow;
 };
 
 // A row of the choice tables: its slots are choice_slots_[start, start + size).
@@ -54,6 +59,21 @@ struct ChoiceSlot {
   std::uint32_t alias_flow;
 };
 static_assert(sizeof(ChoiceSlot) == 16);
+
+// The choice rows of one segment, for a walk: the row of a node is rows[node].
+struct SegmentChoices {
+  const ChoiceRow* rows;
+  const ChoiceSlot* slots;
+
+  // The alias pick of pick() (same column, coin and threshold).
+  Outcome choose(std::uint32_t node, std::uint32_t bits) const {
+    const ChoiceRow row = rows[node];
+    const std::uint64_t scaled = static_cast<std::uint64_t>(bits) * row.size;
+    const ChoiceSlot& slot = slots[row.start + static_cast<std::uint32_t>(scaled >> 32)];
+    const bool own = static_cast<std::uint32_t>(scaled) < slot.threshold;
+    return {own ? slot.own_node : slot.alias_node, own ? slot.own_flow : slot.alias_flow};
+  }
+};
 
 struct SegmentTable {
   double awareness_multiplier = 1.0;
@@ -80,17 +100,19 @@ class CompiledModel {
   std::uint32_t channel_count() const { return channel_count_; }
 
   const NodeTable& node(std::uint32_t index) const { return nodes_[index]; }
+  const NodeTable* nodes() const { return nodes_.data(); }
   const SegmentTable& segment(std::uint32_t index) const { return segments_[index]; }
   const std::vector<FlowLink>& flows() const { return flows_; }
+  std::uint32_t flow_count() const { return static_cast<std::uint32_t>(flows_.size()); }
+  // The touchpoint each flow ends at.
+  const std::vector<std::uint32_t>& flow_targets() const { return flow_targets_; }
 
-  // Chooses where a customer of `segment` leaving `node` goes: the alias
-  // pick of pick() (same column, coin and threshold), from the row's slots.
+  SegmentChoices choices(std::uint32_t segment) const {
+    return {rows_.data() + std::size_t{segment} * node_count_, choice_slots_.data()};
+  }
+  // Where a customer of `segment` leaving `node` goes.
   Outcome choose(std::uint32_t segment, std::uint32_t node, std::uint32_t bits) const {
-    const ChoiceRow row = rows_[segment * node_count_ + node];
-    const std::uint64_t scaled = static_cast<std::uint64_t>(bits) * row.size;
-    const ChoiceSlot& slot = choice_slots_[row.start + static_cast<std::uint32_t>(scaled >> 32)];
-    const bool own = static_cast<std::uint32_t>(scaled) < slot.threshold;
-    return {own ? slot.own_node : slot.alias_node, own ? slot.own_flow : slot.alias_flow};
+    return choices(segment).choose(node, bits);
   }
 
  private:
@@ -105,6 +127,7 @@ class CompiledModel {
   std::vector<NodeTable> nodes_;
   std::vector<SegmentTable> segments_;
   std::vector<FlowLink> flows_;
+  std::vector<std::uint32_t> flow_targets_;
   std::uint32_t node_count_ = 0;
   // Per (segment, node) row: slots_[rows_[row].start .. + rows_[row].size),
   // outcomes from row_first_outcome_[row] on (targets, then drop-off);

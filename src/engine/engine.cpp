@@ -99,7 +99,8 @@ MemoryBudget check_memory(const Scenario& scenario, const RunPlan& plan, const e
   constexpr double word = 8.0;
   // A thread's tally (tally.hpp): per-cell and per-flow counters, entries × days and 6 daily counters;
   // one more for the merge in collect(); a replication's own rating series.
-  const double tally = word * (4.0 * cells + model.touchpoint_count() + entries + double(model.flows().size()) +
+  const double tally = word * (3.0 * cells + model.touchpoint_count() + entries +
+                               double(model.segment_count()) * double(model.flows().size()) +
                                (entries + 6.0) * days + (plan.run_off ? 2.0 * cells : 0.0));
   const double per_replication_series = word * (7.0 + channels) * days;  // RunResult::series, kept for every replication
   const double series = per_replication_series * plan.replications;

@@ -56,6 +56,12 @@ class DrawStream {
              StreamDomain domain = StreamDomain::customer)
       : key_(key), counter_{{event, 0u, stream, replication | static_cast<std::uint32_t>(domain)}} {}
 
+  // The same stream with its block 0 already made (philox_batch.hpp): it
+  // must be the block of this key and counter.
+  DrawStream(Key key, std::uint32_t stream, std::uint32_t replication, std::uint32_t event,
+             const r123::Philox4x32::ctr_type& block0)
+      : key_(key), counter_{{event, 0u, stream, replication}}, block_(block0), loaded_(0) {}
+
   static Key seed_key(std::uint64_t seed) {
     return {{static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
   }

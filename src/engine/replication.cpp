@@ -19,8 +19,6 @@ namespace journeysim::engine {
 
 namespace {
 
-constexpr std::uint64_t prefetch_distance = 8;
-
 // Segment sizes summing exactly to the market (largest remainder, ties by
 // order). Shares are normalised first: the loader allows a 1e-9 slack, which
 // at a billion customers would otherwise be one customer too many.
@@ -244,30 +242,26 @@ void Replication::advance_step(std::uint32_t step) {
       oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
       [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
         Tally& tally = tallies_.local();
+        if (range.begin() < waiting) advance_waiting(range.begin(), std::min(range.end(), waiting), tally);
+        if (range.end() <= waiting) return;
+        const std::uint64_t first_new = std::max(range.begin(), waiting) - waiting;
+        NewCustomerBlocks awareness(0), first_events(1);
         size_t activation = step_activations_;
-        size_t run = 0;
-        if (range.begin() > waiting)
-          run = static_cast<size_t>(std::upper_bound(new_runs_.begin(), new_runs_.end(), range.begin() - waiting,
-                                                     [](std::uint64_t offset, const NewRun& r) {
-                                                       return offset < r.offset;
-                                                     }) -
-                                    new_runs_.begin()) -
-                1;
-        for (std::uint64_t i = range.begin(); i != range.end(); ++i) {
-          if (i < waiting) {
-            // Waiting customers are scattered in memory: fetch a few ahead.
-            if (i + prefetch_distance < waiting) __builtin_prefetch(&store_.hot[work_[i + prefetch_distance]], 1);
-            advance(work_[i], tally);
-            continue;
-          }
-          const std::uint64_t position = i - waiting;
+        size_t run = static_cast<size_t>(std::upper_bound(new_runs_.begin(), new_runs_.end(), first_new,
+                                                          [](std::uint64_t offset, const NewRun& r) {
+                                                            return offset < r.offset;
+                                                          }) -
+                                         new_runs_.begin()) -
+                     1;
+        for (std::uint64_t position = first_new; position != range.end() - waiting; ++position) {
           while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
           const NewRun& fresh_run = new_runs_[run];
           const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
           const std::uint32_t slot = take_slot(tally);
           while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
-          start_customer(id, slot, activations_[activation], tally);
-          advance(slot, tally);
+          const Activation& joined = activations_[activation];
+          start_customer(id, slot, joined, awareness, tally);
+          advance(slot, joined, first_events.block(joined, id - joined.first_id, settings_.replication), tally);
         }
       });
   high_water_ = fresh_claimed_.load(std::memory_order_relaxed);
@@ -351,12 +345,43 @@ void Replication::reserve_slots(std::uint64_t slots, std::uint64_t room) {
         room, CustomerStore::bytes_per_customer, step_start_));
 }
 
+void Replication::advance_waiting(std::uint64_t begin, std::uint64_t end, Tally& tally) {
+  constexpr std::uint32_t lanes = PhiloxBatch::lanes;
+  const Activation* joined[lanes];
+  PhiloxLanes next;
+  PhiloxBatch blocks;
+  for (std::uint64_t group = begin; group < end; group += lanes) {
+    const std::uint32_t count = static_cast<std::uint32_t>(std::min<std::uint64_t>(lanes, end - group));
+    // Waiting customers are scattered in memory: fetch the next group while
+    // this one runs, with its awareness time (half of all advances end the
+    // journey, which reads it; waiting for it was 10 % of the ecosystem's time).
+    for (std::uint64_t ahead = group + lanes; ahead < std::min<std::uint64_t>(group + 2 * lanes, end); ++ahead) {
+      __builtin_prefetch(&store_.hot[work_[ahead]], 1);
+      __builtin_prefetch(&store_.cold[work_[ahead]], 0);
+    }
+    for (std::uint32_t lane = 0; lane < count; ++lane) {
+      const HotState& customer = store_.hot[work_[group + lane]];
+      const Activation& activation = activation_of(customer.id);
+      joined[lane] = &activation;
+      next.key0[lane] = activation.key[0];
+      next.key1[lane] = activation.key[1];
+      next.word0[lane] = customer.events + 1;  // the event counter of its next event
+      next.word2[lane] = customer.id - activation.first_id;
+    }
+    philox_lanes(next, 0, settings_.replication, blocks);
+    for (std::uint32_t lane = 0; lane < count; ++lane)
+      advance(work_[group + lane], *joined[lane], blocks.block(lane), tally);
+  }
+}
+
 void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
-                                 Tally& tally) {
+                                 NewCustomerBlocks& awareness, Tally& tally) {
   double aware = step_start_;
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
-    DrawStream draws(activation.key, id - activation.first_id, settings_.replication, 0);
+    const std::uint32_t position = id - activation.first_id;
+    DrawStream draws(activation.key, position, settings_.replication, 0,
+                     awareness.block(activation, position, settings_.replication));
     aware += draws.truncated_exponential(activation.hazard, step_end_ - step_start_, activation.aware_within_step,
                                          Slot::aware_time, Slot::aware_accept);
   }
@@ -390,9 +415,9 @@ const Replication::Activation& Replication::activation_of(std::uint32_t id) cons
 }
 
 // Walks a customer through every event before the step end.
-void Replication::advance(std::uint32_t slot, Tally& tally) {
-  if (store_.hot[slot].flags & CustomerFlag::traced) [[unlikely]] walk<true>(slot, tally);
-  else walk<false>(slot, tally);
+void Replication::advance(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally) {
+  if (store_.hot[slot].flags & CustomerFlag::traced) [[unlikely]] walk<true>(slot, activation, next_block, tally);
+  else walk<false>(slot, activation, next_block, tally);
 }
 
 // What is counted here is final: a customer's purchaser and advocate flags
@@ -404,32 +429,46 @@ void Replication::end_journey(std::uint32_t slot, Tally& tally) const {
   tally.freed.push_back(slot);
 }
 
+// The loop keeps in registers what does not change within it (the segment's
+// choice rows, the node table, the counters, the step end): read through
+// members, each would be reloaded on every event, because the samplers' slow
+// paths are calls the compiler cannot see into.
 template <bool Traced>
-void Replication::walk(std::uint32_t slot, Tally& tally) {
-  const std::uint32_t id = store_.hot[slot].id;
-  const Activation& activation = activation_of(id);
-  const std::uint32_t position = id - activation.first_id;
-  double time = store_.hot[slot].leave_time;
-  std::uint32_t node = store_.hot[slot].node;
-  std::uint32_t events = store_.hot[slot].events;
-  const std::uint32_t segment = store_.hot[slot].segment;
+void Replication::walk(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally) {
+  HotState& customer = store_.hot[slot];
+  const std::uint32_t position = customer.id - activation.first_id;
+  const std::uint32_t segment = customer.segment;
+  const SegmentChoices choices = model_.choices(segment);
+  const NodeTable* const nodes = model_.nodes();
+  std::uint64_t* const flows = tally.flows.data();
+  const double step_end = step_end_;
+  const std::uint32_t replication = settings_.replication;
+  const std::uint32_t event_cap = settings_.max_events_per_customer;
+  double time = customer.leave_time;
+  std::uint32_t node = customer.node;
+  std::uint32_t events = customer.events;
+  const std::uint32_t events_before = events;
 
-  while (time < step_end_) {
-    if (events >= settings_.max_events_per_customer) {
+  while (time < step_end) {
+    if (events >= event_cap) [[unlikely]] {
       ++tally.truncated;
-      store_.hot[slot].events = events;
+      tally.events += events - events_before;
+      customer.events = events;
       if constexpr (Traced) trace(tally, slot, events, TraceEvent::truncated, time, node);
       end_journey(slot, tally);
       return;
     }
     ++events;
-    ++tally.events;
-    DrawStream draws(activation.key, position, settings_.replication, events);
-    const Outcome& next = model_.choose(segment, node, draws.bits(Slot::choice));
+    // The first event's block was made with others' (advance_waiting); later
+    // ones are made as they are read.
+    DrawStream draws = events == events_before + 1 ? DrawStream(activation.key, position, replication, events, next_block)
+                                                   : DrawStream(activation.key, position, replication, events);
+    const Outcome next = choices.choose(node, draws.bits(Slot::choice));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];
       else ++tally.entry_dropoffs[node - touchpoints_];
-      store_.hot[slot].events = events;
+      tally.events += events - events_before;
+      customer.events = events;
       const double journey = time - store_.cold[slot].aware_time;
       const std::uint64_t fixed = round_non_negative(journey * days_scale);
       ++tally.finished;
@@ -440,15 +479,19 @@ void Replication::walk(std::uint32_t slot, Tally& tally) {
       end_journey(slot, tally);
       return;
     }
-    ++tally.flows[next.flow];
+    ++flows[next.flow];  // and so the visit (collect.cpp)
     node = next.node;
-    enter<Traced>(slot, node, segment, time, events, draws, tally);
-    time += dwell(model_.node(node), draws);
+    const NodeTable& table = nodes[node];
+    // Most visits by customers who have not bought are nothing but the visit.
+    if (Traced || !table.plain || (customer.flags & CustomerFlag::purchaser))
+      enter<Traced>(slot, node, segment, time, events, draws, tally);
+    time += dwell(table, draws);
   }
 
-  store_.hot[slot].leave_time = time;
-  store_.hot[slot].node = static_cast<std::uint16_t>(node);
-  store_.hot[slot].events = events;
+  tally.events += events - events_before;
+  customer.leave_time = time;
+  customer.node = static_cast<std::uint16_t>(node);
+  customer.events = events;
   if (time < horizon_) {
     auto bucket = static_cast<std::uint32_t>(std::min(time / step_days_, double(steps_ - 1)));
     bucket = std::clamp(bucket, step_ + 1, steps_ - 1);
@@ -460,9 +503,9 @@ template <bool Traced>
 void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t segment, double time,
                         [[maybe_unused]] std::uint32_t event_number, DrawStream& draws, Tally& tally) {
   const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
-  ++tally.visits[cell];
-  // After the first purchase a visit is retention spending; the visit that
-  // makes the first purchase is still acquisition.
+  // The visit itself is counted with its flow (walk). After the first
+  // purchase a visit is retention spending; the visit that makes the first
+  // purchase is still acquisition.
   if (store_.hot[slot].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
   const NodeTable& table = model_.node(node);
   [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace

@@ -15,6 +15,7 @@
 #include "engine/compiled_model.hpp"
 #include "engine/customers.hpp"
 #include "engine/ownership.hpp"
+#include "engine/philox_batch.hpp"
 #include "engine/random.hpp"
 #include "engine/tally.hpp"
 #include "journeysim/engine.hpp"
@@ -94,6 +95,30 @@ class Replication {
     double aware_within_step;  // 1 − e^{−hazard·step}: P(aware in this step), shared by the whole run of ids
   };
 
+  using Block = r123::Philox4x32::ctr_type;
+  // Block 0 of one event of a thread's new customers (awareness: event 0,
+  // their first step: event 1), made for PhiloxBatch::lanes consecutive
+  // positions of one activation at a time: a step's new customers come in
+  // runs of consecutive ids. The same bits as DrawStream makes (philox_batch.hpp).
+  class NewCustomerBlocks {
+   public:
+    explicit NewCustomerBlocks(std::uint32_t event) : event_(event) {}
+    Block block(const Activation& activation, std::uint32_t position, std::uint32_t replication) {
+      if (&activation != activation_ || position - first_ >= PhiloxBatch::lanes) {
+        philox_streams(activation.key, event_, 0, position, replication, batch_);
+        activation_ = &activation;
+        first_ = position;
+      }
+      return batch_.block(position - first_);
+    }
+
+   private:
+    std::uint32_t event_;
+    const Activation* activation_ = nullptr;
+    std::uint32_t first_ = 0;
+    PhiloxBatch batch_;
+  };
+
   // Returns true when the run stops here: a process of a partitioned run was
   // asked to stop (every process sees the same answer at the same step).
   bool synchronise(std::uint32_t step);
@@ -101,7 +126,11 @@ class Replication {
   void record_day_ratings();
   void activate(std::uint32_t step);
   void advance_step(std::uint32_t step);
-  void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, Tally& tally);
+  void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, NewCustomerBlocks& awareness,
+                      Tally& tally);
+  // The step's waiting customers work_[begin, end), PhiloxBatch::lanes at a
+  // time: the block of each one's next event is made for all at once.
+  void advance_waiting(std::uint64_t begin, std::uint64_t end, Tally& tally);
   // A journey is over: what the results need is counted, and the slot freed.
   void end_journey(std::uint32_t slot, Tally& tally) const;
   // Room for slots [0, room): checks the memory `slots` in use would need
@@ -110,12 +139,14 @@ class Replication {
   void reserve_slots(std::uint64_t slots, std::uint64_t room);
   // The activation a customer id belongs to (ids ascend with activations).
   const Activation& activation_of(std::uint32_t id) const;
-  // Customers' state is found by slot, their random streams by id (HotState::id).
-  void advance(std::uint32_t slot, Tally& tally);
+  // Customers' state is found by slot, their random streams by id
+  // (HotState::id): by its activation, and `next_block`, block 0 of its next
+  // event (made in batches by the caller).
+  void advance(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally);
   // The walk, compiled twice: the untraced copy has no trace code at all, so
   // tracing costs untraced customers one branch per advance(), not per event.
   template <bool Traced>
-  void walk(std::uint32_t slot, Tally& tally);
+  void walk(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally);
   void record_advocate(double until, std::uint32_t day, Tally& tally) const;
   // After the horizon: purchasers still travelling continue to the end of
   // their journeys with shared influences frozen; only money is counted.

@@ -137,13 +137,12 @@ struct TraceRecord {
 
 struct Tally {
   explicit Tally(const TallyShape& shape)
-      : visits(std::size_t{shape.segments} * shape.touchpoints),
-        purchases(std::size_t{shape.segments} * shape.touchpoints),
+      : purchases(std::size_t{shape.segments} * shape.touchpoints),
         refunds(std::size_t{shape.segments} * shape.touchpoints),
         visits_after_purchase(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
         entry_dropoffs(shape.entries),
-        flows(shape.flows),
+        flows(std::size_t{shape.segments} * shape.flows),
         day_aware(std::size_t{shape.entries} * shape.days),
         day_purchases(shape.days),
         day_new_purchasers(shape.days),
@@ -160,13 +159,12 @@ struct Tally {
   uint128 journey_sum = 0;    // days × days_scale
   uint128 journey_sum_sq = 0;
 
-  Counters visits;     // [segment × touchpoint]
   Counters purchases;  // [segment × touchpoint]
   Counters refunds;    // [segment × touchpoint]
   Counters visits_after_purchase;  // [segment × touchpoint]: by customers who had bought before
   Counters dropoffs;   // [touchpoint]
   Counters entry_dropoffs;  // [entry node]: aware, but entered no touchpoint
-  Counters flows;      // [flow]
+  Counters flows;      // [segment × flow]: the visits too, by where each flow ends (collect.cpp)
 
   // Shared influences since the last synchronisation (folded in and zeroed there).
   std::uint64_t new_reviews = 0;
