@@ -201,16 +201,23 @@ void Replication::activate(std::uint32_t step) {
 }
 
 void Replication::advance_step(std::uint32_t step) {
-  work_.clear();
+  // This step's waiting customers stay in the lists the threads pushed them
+  // to (nothing is pushed to the current step's list during it).
+  const auto list_count = static_cast<std::uint32_t>(tallies_.size());
+  if (waiting_lists_.size() != list_count) waiting_lists_ = std::vector<WaitingList>(list_count);
+  std::uint64_t waiting = 0;
+  std::uint32_t list = 0;
   for (Tally& tally : tallies_) {
-    auto& bucket = tally.waiting.due(step);
-    work_.insert(work_.end(), bucket.begin(), bucket.end());
-    std::vector<std::uint32_t>().swap(bucket);
+    const std::vector<std::uint32_t>& due = tally.waiting.due(step);
+    waiting_lists_[list].slots = due.data();
+    waiting_lists_[list].size = due.size();
+    waiting_lists_[list].claimed.store(0, std::memory_order_relaxed);
+    tally.waiting_list = list++;
+    waiting += due.size();
   }
   // Each thread keeps the slots it freed; they are evened out between steps,
   // so one thread's leftovers do not make another take fresh memory.
   const std::uint64_t free_total = balance_free_slots();
-  const std::uint64_t waiting = work_.size();
   const std::uint32_t first_new =
       step_activations_ == activations_.size() ? next_id_ : activations_[step_activations_].first_id;
   // The new ids this process owns: whole runs of them, block by block.
@@ -227,43 +234,38 @@ void Replication::advance_step(std::uint32_t step) {
       new_runs_.push_back({begin, end - begin, fresh});
     fresh += end - begin;
   }
-  const std::uint64_t total = waiting + fresh;
   // Slots for the new customers: a thread's own free ones, then fresh ones.
   // The memory guard counts the free ones as used first; the store has room
   // for every new customer in a fresh slot, and for a partly used block of
   // fresh slots per thread.
+  const auto threads = static_cast<std::uint64_t>(oneapi::tbb::this_task_arena::max_concurrency());
   if (fresh > 0)
     reserve_slots(high_water_ + (fresh > free_total ? fresh - free_total : 0),
-                  high_water_ + fresh +
-                      fresh_block * static_cast<std::uint64_t>(oneapi::tbb::this_task_arena::max_concurrency()));
+                  high_water_ + fresh + fresh_block * threads);
   fresh_claimed_.store(high_water_, std::memory_order_relaxed);
+  new_claimed_.store(0, std::memory_order_relaxed);
 
-  runtime::parallel_for(
-      oneapi::tbb::blocked_range<std::uint64_t>(0, total, 512),
-      [&](const oneapi::tbb::blocked_range<std::uint64_t>& range) {
-        Tally& tally = tallies_.local();
-        if (range.begin() < waiting) advance_waiting(range.begin(), std::min(range.end(), waiting), tally);
-        if (range.end() <= waiting) return;
-        const std::uint64_t first_new = std::max(range.begin(), waiting) - waiting;
-        NewCustomerBlocks awareness(0), first_events(1);
-        size_t activation = step_activations_;
-        size_t run = static_cast<size_t>(std::upper_bound(new_runs_.begin(), new_runs_.end(), first_new,
-                                                          [](std::uint64_t offset, const NewRun& r) {
-                                                            return offset < r.offset;
-                                                          }) -
-                                         new_runs_.begin()) -
-                     1;
-        for (std::uint64_t position = first_new; position != range.end() - waiting; ++position) {
-          while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
-          const NewRun& fresh_run = new_runs_[run];
-          const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
-          const std::uint32_t slot = take_slot(tally);
-          while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
-          const Activation& joined = activations_[activation];
-          start_customer(id, slot, joined, awareness, tally);
-          advance(slot, joined, first_events.block(joined, id - joined.first_id, settings_.replication), tally);
-        }
-      });
+  // Each thread takes chunks of its own list first: the customers it
+  // advanced last step, whose state is likely still in its cache, where
+  // another thread's would have to fetch it from this one's. Then the new
+  // customers, then what is left of the other lists. Whoever advances a
+  // customer, the results are the same.
+  runtime::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, threads, 1),
+                        [&](const oneapi::tbb::blocked_range<std::uint64_t>& workers) {
+                          for (std::uint64_t worker = workers.begin(); worker != workers.end(); ++worker) {
+                            Tally& tally = tallies_.local();
+                            const std::uint32_t own = tally.waiting_list;
+                            if (own < list_count) advance_list(waiting_lists_[own], tally);
+                            for (std::uint64_t begin; (begin = new_claimed_.fetch_add(chunk)) < fresh;)
+                              start_new(begin, std::min(begin + chunk, fresh), tally);
+                            for (std::uint32_t other = 0; other < list_count; ++other)
+                              if (other != own) advance_list(waiting_lists_[other], tally);
+                          }
+                        });
+  for (Tally& tally : tallies_) {
+    std::vector<std::uint32_t>().swap(tally.waiting.due(step));  // memory follows the customers waiting
+    tally.waiting_list = no_waiting_list;
+  }
   high_water_ = fresh_claimed_.load(std::memory_order_relaxed);
   // Fresh slots claimed but not used are below the high-water mark now, but
   // were never written: they may hold a customer of an earlier replication
@@ -345,22 +347,48 @@ void Replication::reserve_slots(std::uint64_t slots, std::uint64_t room) {
         room, CustomerStore::bytes_per_customer, step_start_));
 }
 
-void Replication::advance_waiting(std::uint64_t begin, std::uint64_t end, Tally& tally) {
+void Replication::advance_list(WaitingList& list, Tally& tally) {
+  for (std::uint64_t begin; (begin = list.claimed.fetch_add(chunk)) < list.size;)
+    advance_waiting(list.slots + begin, list.slots + std::min(begin + chunk, list.size), tally);
+}
+
+void Replication::start_new(std::uint64_t begin, std::uint64_t end, Tally& tally) {
+  NewCustomerBlocks awareness(0), first_events(1);
+  size_t activation = step_activations_;
+  size_t run = static_cast<size_t>(std::upper_bound(new_runs_.begin(), new_runs_.end(), begin,
+                                                    [](std::uint64_t offset, const NewRun& r) {
+                                                      return offset < r.offset;
+                                                    }) -
+                                   new_runs_.begin()) -
+               1;
+  for (std::uint64_t position = begin; position != end; ++position) {
+    while (position >= new_runs_[run].offset + new_runs_[run].count) ++run;
+    const NewRun& fresh_run = new_runs_[run];
+    const auto id = static_cast<std::uint32_t>(fresh_run.first_id + (position - fresh_run.offset));
+    const std::uint32_t slot = take_slot(tally);
+    while (id >= activations_[activation].first_id + activations_[activation].count) ++activation;
+    const Activation& joined = activations_[activation];
+    start_customer(id, slot, joined, awareness, tally);
+    advance(slot, joined, first_events.block(joined, id - joined.first_id, settings_.replication), tally);
+  }
+}
+
+void Replication::advance_waiting(const std::uint32_t* begin, const std::uint32_t* end, Tally& tally) {
   constexpr std::uint32_t lanes = PhiloxBatch::lanes;
   const Activation* joined[lanes];
   PhiloxLanes next;
   PhiloxBatch blocks;
-  for (std::uint64_t group = begin; group < end; group += lanes) {
-    const std::uint32_t count = static_cast<std::uint32_t>(std::min<std::uint64_t>(lanes, end - group));
+  for (const std::uint32_t* group = begin; group < end; group += lanes) {
+    const auto count = static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(lanes, end - group));
     // Waiting customers are scattered in memory: fetch the next group while
     // this one runs, with its awareness time (half of all advances end the
     // journey, which reads it; waiting for it was 10 % of the ecosystem's time).
-    for (std::uint64_t ahead = group + lanes; ahead < std::min<std::uint64_t>(group + 2 * lanes, end); ++ahead) {
-      __builtin_prefetch(&store_.hot[work_[ahead]], 1);
-      __builtin_prefetch(&store_.cold[work_[ahead]], 0);
+    for (const std::uint32_t* ahead = group + lanes; ahead < std::min(group + 2 * lanes, end); ++ahead) {
+      __builtin_prefetch(&store_.hot[*ahead], 1);
+      __builtin_prefetch(&store_.cold[*ahead], 0);
     }
     for (std::uint32_t lane = 0; lane < count; ++lane) {
-      const HotState& customer = store_.hot[work_[group + lane]];
+      const HotState& customer = store_.hot[group[lane]];
       const Activation& activation = activation_of(customer.id);
       joined[lane] = &activation;
       next.key0[lane] = activation.key[0];
@@ -370,7 +398,7 @@ void Replication::advance_waiting(std::uint64_t begin, std::uint64_t end, Tally&
     }
     philox_lanes(next, 0, settings_.replication, blocks);
     for (std::uint32_t lane = 0; lane < count; ++lane)
-      advance(work_[group + lane], *joined[lane], blocks.block(lane), tally);
+      advance(group[lane], *joined[lane], blocks.block(lane), tally);
   }
 }
 

@@ -26,8 +26,9 @@
 
 namespace journeysim::engine {
 
-// Memory per customer in progress: its slot (customers.hpp), its calendar
-// entry and its place in a step's work list; and per purchaser, its
+// Memory per customer in progress: its slot (customers.hpp) and its calendar
+// entry, twice (the list of the step it is advanced in is freed only when
+// the step ends, by when it is in a later one); and per purchaser, its
 // first-purchase delay. The guard before the run (engine.cpp) and the one
 // as slots grow (Replication::reserve_slots) count with these.
 inline constexpr std::uint64_t bytes_per_slot = CustomerStore::bytes_per_customer + 2 * StepCalendar::bytes_per_entry;
@@ -128,9 +129,20 @@ class Replication {
   void advance_step(std::uint32_t step);
   void start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation, NewCustomerBlocks& awareness,
                       Tally& tally);
-  // The step's waiting customers work_[begin, end), PhiloxBatch::lanes at a
-  // time: the block of each one's next event is made for all at once.
-  void advance_waiting(std::uint64_t begin, std::uint64_t end, Tally& tally);
+  // A thread's list of the customers waiting for this step, handed out in
+  // chunks to whichever thread asks (advance_step).
+  struct WaitingList {
+    const std::uint32_t* slots = nullptr;
+    std::uint64_t size = 0;
+    alignas(64) std::atomic<std::uint64_t> claimed{0};
+  };
+  static constexpr std::uint64_t chunk = 256;  // customers a thread takes at a time
+  void advance_list(WaitingList& list, Tally& tally);
+  // This step's new customers [begin, end) (positions among them).
+  void start_new(std::uint64_t begin, std::uint64_t end, Tally& tally);
+  // Waiting customers by slot, PhiloxBatch::lanes at a time: the block of
+  // each one's next event is made for all at once.
+  void advance_waiting(const std::uint32_t* begin, const std::uint32_t* end, Tally& tally);
   // A journey is over: what the results need is counted, and the slot freed.
   void end_journey(std::uint32_t slot, Tally& tally) const;
   // Room for slots [0, room): checks the memory `slots` in use would need
@@ -201,7 +213,8 @@ class Replication {
   std::vector<Activation> activations_;  // all of them so far, in id order
   ActivationIndex activation_index_;     // id -> activations_ index
   std::size_t step_activations_ = 0;     // where this step's activations begin
-  std::vector<std::uint32_t> work_;  // slots of the customers waiting for this step
+  std::vector<WaitingList> waiting_lists_;  // one per thread's tally (Tally::waiting_list)
+  std::atomic<std::uint64_t> new_claimed_{0};  // this step's new customers handed out
   // This step's new customers that this process owns, as runs of
   // consecutive ids; `offset` counts the new customers before.
   struct NewRun {

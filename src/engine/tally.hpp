@@ -135,6 +135,8 @@ struct TraceRecord {
   TraceRow row;
 };
 
+inline constexpr std::uint32_t no_waiting_list = 0xffffffffu;
+
 struct Tally {
   explicit Tally(const TallyShape& shape)
       : purchases(std::size_t{shape.segments} * shape.touchpoints),
@@ -185,6 +187,9 @@ struct Tally {
 
   // Customers by the step their next event falls in.
   StepCalendar waiting;
+  // Where the current step's list of them is in Replication::waiting_lists_
+  // (no_waiting_list: this thread had none).
+  std::uint32_t waiting_list = no_waiting_list;
 
   // Customers whose journey ended on this thread, counted then.
   CensusTally census;
