@@ -44,6 +44,31 @@ TEST(Calendar, EveryIdComesDueAtItsStepAcrossWindows) {
   EXPECT_EQ(counted, 3000u);
 }
 
+// A thread may make its first tally (and so its calendars) at any step: one
+// made in the second window must keep the next step in its ring, where the
+// step loop looks, not in the list it only sorts in at the next window.
+TEST(Calendar, OneMadeLateStartsInTheWindowOfItsStep) {
+  const std::uint32_t made_at = StepCalendar::window + 476;
+  const std::uint32_t window_start = made_at - made_at % StepCalendar::window;
+  StepCalendar calendar(window_start);
+  StepCounter counter(window_start);
+  calendar.push(made_at + 1, 7);
+  counter.add(made_at + 1);
+  calendar.push(window_start + StepCalendar::window + 3, 8);  // the next window's: waits for it
+  counter.add(window_start + StepCalendar::window + 3);
+  EXPECT_EQ(calendar.due(made_at + 1), std::vector<std::uint32_t>{7});
+  EXPECT_EQ(counter.take(made_at + 1), 1u);
+  calendar.open_window(window_start + StepCalendar::window);
+  counter.open_window(window_start + StepCalendar::window);
+  EXPECT_EQ(calendar.due(window_start + StepCalendar::window + 3), std::vector<std::uint32_t>{8});
+  EXPECT_EQ(counter.take(window_start + StepCalendar::window + 3), 1u);
+
+  // What a calendar made at step 0 would have done: the step seen a window late.
+  StepCalendar from_zero;
+  from_zero.push(made_at + 1, 7);
+  EXPECT_TRUE(from_zero.due(made_at + 1).empty());
+}
+
 TEST(Calendar, LongWaitsAndAdvocacyEndsSurviveManyWindowsInARun) {
   // 3000 steps of 0.01 days: a 15-day dwell waits 1500 steps (beyond a window),
   // and advocacy ends spread over all windows.

@@ -16,7 +16,10 @@ class StepCalendar {
   // Memory per waiting customer in the current window (8 beyond it).
   static constexpr std::uint64_t bytes_per_entry = sizeof(std::uint32_t);
 
-  StepCalendar() : ring_(window) {}
+  // A calendar made during a run starts in the window of the current step
+  // (a multiple of `window`): one made at step 1500 must put step 1501 in
+  // its ring, not in the list for the next window.
+  explicit StepCalendar(std::uint32_t window_start = 0) : ring_(window), window_end_(window_start + window) {}
 
   void push(std::uint32_t step, std::uint32_t slot) {
     if (step < window_end_) ring_[step % window].push_back(slot);
@@ -39,7 +42,7 @@ class StepCalendar {
  private:
   std::vector<std::vector<std::uint32_t>> ring_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> later_;  // (step, slot)
-  std::uint32_t window_end_ = window;
+  std::uint32_t window_end_;
 };
 
 // Counts of events (advocacy ends) due at each step.
@@ -47,7 +50,7 @@ class StepCounter {
  public:
   static constexpr std::uint32_t window = StepCalendar::window;
 
-  StepCounter() : ring_(window, 0) {}
+  explicit StepCounter(std::uint32_t window_start = 0) : ring_(window, 0), window_end_(window_start + window) {}
 
   void add(std::uint32_t step) {
     if (step < window_end_) ++ring_[step % window];
@@ -70,7 +73,7 @@ class StepCounter {
  private:
   std::vector<std::uint64_t> ring_;
   std::vector<std::uint32_t> later_;
-  std::uint32_t window_end_ = window;
+  std::uint32_t window_end_;
 };
 
 }  // namespace journeysim::engine

@@ -97,7 +97,7 @@ MemoryBudget check_memory(const Scenario& scenario, const RunPlan& plan, const e
   const double cells = double(model.segment_count()) * model.touchpoint_count();
   const double channels = double(scenario.awareness.channels.size());
   constexpr double word = 8.0;
-  // A thread's tally (tally.hpp): per-cell and per-flow counters, entries × days and 6 daily counters;
+  // A thread's tally (tally.hpp): per-cell and per-segment-flow counters, entries × days and 6 daily counters;
   // one more for the merge in collect(); a replication's own rating series.
   const double tally = word * (3.0 * cells + model.touchpoint_count() + entries +
                                double(model.segment_count()) * double(model.flows().size()) +

@@ -17,6 +17,7 @@ struct PhiloxBatch {
   static constexpr std::uint32_t lanes = 16;  // a multiple of 8 (AVX2 registers of 8 words)
   // words[w][lane]: word w of the block of counter
   // {word0, word1, first_stream + lane, word3}.
+  static_assert(lanes % 8 == 0);
   std::array<std::array<std::uint32_t, lanes>, 4> words;
 
   r123::Philox4x32::ctr_type block(std::uint32_t lane) const {

@@ -56,8 +56,8 @@ class DrawStream {
              StreamDomain domain = StreamDomain::customer)
       : key_(key), counter_{{event, 0u, stream, replication | static_cast<std::uint32_t>(domain)}} {}
 
-  // The same stream with its block 0 already made (philox_batch.hpp): it
-  // must be the block of this key and counter.
+  // A customer stream with its block 0 already made (philox_batch.hpp): it
+  // must be the block of this key and counter (domain customer).
   DrawStream(Key key, std::uint32_t stream, std::uint32_t replication, std::uint32_t event,
              const r123::Philox4x32::ctr_type& block0)
       : key_(key), counter_{{event, 0u, stream, replication}}, block_(block0), loaded_(0) {}

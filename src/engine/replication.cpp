@@ -69,7 +69,7 @@ Replication::Replication(const Scenario& scenario, CompiledModel& model, Custome
              static_cast<std::uint32_t>(
                  std::max(1.0, std::ceil(scenario.horizon_days / scenario.step_days - 1e-9))),
              static_cast<std::uint32_t>(std::max(1.0, std::ceil(scenario.horizon_days)))},
-      tallies_([this] { return Tally(shape_); }),
+      tallies_([this] { return Tally(shape_, step_ - step_ % StepCalendar::window); }),
       run_off_tallies_([this] { return RunOffTally(shape_); }),
       horizon_(scenario.horizon_days),
       step_days_(scenario.step_days),
@@ -205,7 +205,6 @@ void Replication::advance_step(std::uint32_t step) {
   // to (nothing is pushed to the current step's list during it).
   const auto list_count = static_cast<std::uint32_t>(tallies_.size());
   if (waiting_lists_.size() != list_count) waiting_lists_ = std::vector<WaitingList>(list_count);
-  std::uint64_t waiting = 0;
   std::uint32_t list = 0;
   for (Tally& tally : tallies_) {
     const std::vector<std::uint32_t>& due = tally.waiting.due(step);
@@ -213,7 +212,6 @@ void Replication::advance_step(std::uint32_t step) {
     waiting_lists_[list].size = due.size();
     waiting_lists_[list].claimed.store(0, std::memory_order_relaxed);
     tally.waiting_list = list++;
-    waiting += due.size();
   }
   // Each thread keeps the slots it freed; they are evened out between steps,
   // so one thread's leftovers do not make another take fresh memory.
@@ -349,7 +347,7 @@ void Replication::reserve_slots(std::uint64_t slots, std::uint64_t room) {
 
 void Replication::advance_list(WaitingList& list, Tally& tally) {
   for (std::uint64_t begin; (begin = list.claimed.fetch_add(chunk)) < list.size;)
-    advance_waiting(list.slots + begin, list.slots + std::min(begin + chunk, list.size), tally);
+    advance_waiting(list.slots + begin, std::min(chunk, list.size - begin), tally);
 }
 
 void Replication::start_new(std::uint64_t begin, std::uint64_t end, Tally& tally) {
@@ -373,22 +371,22 @@ void Replication::start_new(std::uint64_t begin, std::uint64_t end, Tally& tally
   }
 }
 
-void Replication::advance_waiting(const std::uint32_t* begin, const std::uint32_t* end, Tally& tally) {
+void Replication::advance_waiting(const std::uint32_t* slots, std::uint64_t count, Tally& tally) {
   constexpr std::uint32_t lanes = PhiloxBatch::lanes;
   const Activation* joined[lanes];
   PhiloxLanes next;
   PhiloxBatch blocks;
-  for (const std::uint32_t* group = begin; group < end; group += lanes) {
-    const auto count = static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(lanes, end - group));
+  for (std::uint64_t group = 0; group < count; group += lanes) {
+    const auto in_group = static_cast<std::uint32_t>(std::min<std::uint64_t>(lanes, count - group));
     // Waiting customers are scattered in memory: fetch the next group while
     // this one runs, with its awareness time (half of all advances end the
     // journey, which reads it; waiting for it was 10 % of the ecosystem's time).
-    for (const std::uint32_t* ahead = group + lanes; ahead < std::min(group + 2 * lanes, end); ++ahead) {
-      __builtin_prefetch(&store_.hot[*ahead], 1);
-      __builtin_prefetch(&store_.cold[*ahead], 0);
+    for (std::uint64_t ahead = group + lanes; ahead < std::min<std::uint64_t>(group + 2 * lanes, count); ++ahead) {
+      __builtin_prefetch(&store_.hot[slots[ahead]], 1);
+      __builtin_prefetch(&store_.cold[slots[ahead]], 0);
     }
-    for (std::uint32_t lane = 0; lane < count; ++lane) {
-      const HotState& customer = store_.hot[group[lane]];
+    for (std::uint32_t lane = 0; lane < in_group; ++lane) {
+      const HotState& customer = store_.hot[slots[group + lane]];
       const Activation& activation = activation_of(customer.id);
       joined[lane] = &activation;
       next.key0[lane] = activation.key[0];
@@ -397,8 +395,8 @@ void Replication::advance_waiting(const std::uint32_t* begin, const std::uint32_
       next.word2[lane] = customer.id - activation.first_id;
     }
     philox_lanes(next, 0, settings_.replication, blocks);
-    for (std::uint32_t lane = 0; lane < count; ++lane)
-      advance(group[lane], *joined[lane], blocks.block(lane), tally);
+    for (std::uint32_t lane = 0; lane < in_group; ++lane)
+      advance(slots[group + lane], *joined[lane], blocks.block(lane), tally);
   }
 }
 
@@ -487,8 +485,8 @@ void Replication::walk(std::uint32_t slot, const Activation& activation, const B
       return;
     }
     ++events;
-    // The first event's block was made with others' (advance_waiting); later
-    // ones are made as they are read.
+    // The first event's block was made with others' (advance_waiting,
+    // start_new); later ones are made as they are read.
     DrawStream draws = events == events_before + 1 ? DrawStream(activation.key, position, replication, events, next_block)
                                                    : DrawStream(activation.key, position, replication, events);
     const Outcome next = choices.choose(node, draws.bits(Slot::choice));

@@ -142,7 +142,7 @@ class Replication {
   void start_new(std::uint64_t begin, std::uint64_t end, Tally& tally);
   // Waiting customers by slot, PhiloxBatch::lanes at a time: the block of
   // each one's next event is made for all at once.
-  void advance_waiting(const std::uint32_t* begin, const std::uint32_t* end, Tally& tally);
+  void advance_waiting(const std::uint32_t* slots, std::uint64_t count, Tally& tally);
   // A journey is over: what the results need is counted, and the slot freed.
   void end_journey(std::uint32_t slot, Tally& tally) const;
   // Room for slots [0, room): checks the memory `slots` in use would need
@@ -214,7 +214,7 @@ class Replication {
   ActivationIndex activation_index_;     // id -> activations_ index
   std::size_t step_activations_ = 0;     // where this step's activations begin
   std::vector<WaitingList> waiting_lists_;  // one per thread's tally (Tally::waiting_list)
-  std::atomic<std::uint64_t> new_claimed_{0};  // this step's new customers handed out
+  alignas(64) std::atomic<std::uint64_t> new_claimed_{0};  // this step's new customers handed out: a line of its own
   // This step's new customers that this process owns, as runs of
   // consecutive ids; `offset` counts the new customers before.
   struct NewRun {

@@ -138,13 +138,16 @@ struct TraceRecord {
 inline constexpr std::uint32_t no_waiting_list = 0xffffffffu;
 
 struct Tally {
-  explicit Tally(const TallyShape& shape)
+  // `window_start`: the calendar window of the step it is made in (a thread
+  // may make its first tally at any step).
+  explicit Tally(const TallyShape& shape, std::uint32_t window_start = 0)
       : purchases(std::size_t{shape.segments} * shape.touchpoints),
         refunds(std::size_t{shape.segments} * shape.touchpoints),
         visits_after_purchase(std::size_t{shape.segments} * shape.touchpoints),
         dropoffs(shape.touchpoints),
         entry_dropoffs(shape.entries),
         flows(std::size_t{shape.segments} * shape.flows),
+        advocate_ends(window_start),
         day_aware(std::size_t{shape.entries} * shape.days),
         day_purchases(shape.days),
         day_new_purchasers(shape.days),
@@ -152,6 +155,7 @@ struct Tally {
         day_rating_sum(shape.days),
         day_advocates_started(shape.days),
         day_advocates_expired(shape.days),
+        waiting(window_start),
         census(shape.segments) {}
 
   std::uint64_t events = 0;
@@ -188,7 +192,7 @@ struct Tally {
   // Customers by the step their next event falls in.
   StepCalendar waiting;
   // Where the current step's list of them is in Replication::waiting_lists_
-  // (no_waiting_list: this thread had none).
+  // (no_waiting_list: this tally did not exist when the step began).
   std::uint32_t waiting_list = no_waiting_list;
 
   // Customers whose journey ended on this thread, counted then.
