@@ -85,38 +85,69 @@ float from_order_key(std::uint32_t key) {
 // (a merged copy would double their memory at the horizon, 4 bytes per purchaser).
 using Delays = std::vector<std::span<const float>>;
 
-// The k-th smallest (from 0) of every thread's and process's values, without
-// moving them: four passes of a 256-bin histogram over the keys' bytes, high
-// to low, summed over processes (2 KiB each). Exact, as nth_element is.
-float order_statistic(const Delays& parts, std::uint64_t k, MarketPartition* partition) {
-  std::uint32_t prefix = 0, known = 0;
-  std::vector<std::uint64_t> counts(256);
+// The ranks[i]-th smallest (from 0) of every thread's and process's values,
+// without moving them: four passes of a 256-bin histogram over the keys'
+// bytes, high to low, summed over processes (2 KiB per rank). Exact, as
+// nth_element is. Ranks whose keys agree so far share a histogram, so the
+// quartets of a median and a 90th percentile (two neighbouring ranks each)
+// read the values four times, not sixteen: this was 3.6 % of a 4 M-customer
+// run's time.
+std::vector<float> order_statistics(const Delays& parts, std::span<const std::uint64_t> ranks,
+                                    MarketPartition* partition) {
+  const std::size_t n = ranks.size();
+  std::vector<std::uint64_t> remaining(ranks.begin(), ranks.end());
+  std::vector<std::uint32_t> prefix(n, 0);
+  std::vector<std::size_t> group(n);  // the histogram of each rank: the first rank with its prefix
+  std::vector<std::uint64_t> counts(256 * n);
+  std::uint32_t known = 0;
   for (const int shift : {24, 16, 8, 0}) {
+    std::vector<std::size_t> groups;
+    for (std::size_t r = 0; r < n; ++r) {
+      std::size_t g = 0;
+      while (g < groups.size() && prefix[groups[g]] != prefix[r]) ++g;
+      if (g == groups.size()) groups.push_back(r);
+      group[r] = groups[g];
+    }
     std::fill(counts.begin(), counts.end(), 0);
     for (const std::span<const float> values : parts)
       for (const float value : values) {
         const std::uint32_t key = order_key(value);
-        if ((key & known) == prefix) ++counts[(key >> shift) & 0xffu];
+        for (const std::size_t g : groups)
+          if ((key & known) == prefix[g]) ++counts[256 * g + ((key >> shift) & 0xffu)];
       }
     if (partition) partition->sum(counts);
-    std::uint32_t bin = 0;
-    while (k >= counts[bin]) k -= counts[bin++];
-    prefix |= bin << shift;
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::uint64_t* histogram = counts.data() + 256 * group[r];
+      std::uint32_t bin = 0;
+      while (remaining[r] >= histogram[bin]) remaining[r] -= histogram[bin++];
+      prefix[r] |= bin << shift;
+    }
     known |= 0xffu << shift;
   }
-  return from_order_key(prefix);
+  std::vector<float> statistics;
+  for (const std::uint32_t key : prefix) statistics.push_back(from_order_key(key));
+  return statistics;
 }
 
 // Linear interpolation between order statistics (R's type 7), over `count`
-// values in all.
-double quantile(const Delays& values, std::uint64_t count, double level, MarketPartition* partition) {
-  if (count == 0) return 0.0;
-  const double position = level * static_cast<double>(count - 1);
-  const auto below = static_cast<std::uint64_t>(std::floor(position));
-  const double low = order_statistic(values, below, partition);
-  if (below + 1 >= count) return low;
-  const double high = order_statistic(values, below + 1, partition);
-  return low + (position - static_cast<double>(below)) * (high - low);
+// values in all, at each level.
+std::vector<double> quantiles(const Delays& values, std::uint64_t count, std::span<const double> levels,
+                              MarketPartition* partition) {
+  std::vector<std::uint64_t> ranks;
+  for (const double level : levels) {
+    const auto below = static_cast<std::uint64_t>(std::floor(level * static_cast<double>(count - 1)));
+    ranks.push_back(below);
+    ranks.push_back(std::min(below + 1, count - 1));
+  }
+  const std::vector<float> statistics = order_statistics(values, ranks, partition);
+  std::vector<double> result;
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    const double position = levels[l] * static_cast<double>(count - 1);
+    const double low = statistics[2 * l];
+    const double high = statistics[2 * l + 1];
+    result.push_back(low + (position - std::floor(position)) * (high - low));
+  }
+  return result;
 }
 
 }  // namespace
@@ -292,8 +323,10 @@ RunResult Replication::collect() const {
   result.first_purchase_days_mean = result.first_purchase_days_p50 = result.first_purchase_days_p90 = undefined;
   if (delay_count > 0) {
     result.first_purchase_days_mean = from_census_fixed(census.delay_sum) / static_cast<double>(delay_count);
-    result.first_purchase_days_p50 = quantile(delays, delay_count, 0.5, settings_.partition);
-    result.first_purchase_days_p90 = quantile(delays, delay_count, 0.9, settings_.partition);
+    const double levels[] = {0.5, 0.9};
+    const std::vector<double> days = quantiles(delays, delay_count, levels, settings_.partition);
+    result.first_purchase_days_p50 = days[0];
+    result.first_purchase_days_p90 = days[1];
   }
 
   // Daily series.
