@@ -90,8 +90,8 @@ using Delays = std::vector<std::span<const float>>;
 // bytes, high to low, summed over processes (2 KiB per rank). Exact, as
 // nth_element is. Ranks whose keys agree so far share a histogram, so the
 // quartets of a median and a 90th percentile (two neighbouring ranks each)
-// read the values four times, not sixteen: this was 3.6 % of a 4 M-customer
-// run's time.
+// read the values four times, not sixteen (this was 3.6 % of a 4 M-customer
+// run's time), and each pass is split over the threads.
 std::vector<float> order_statistics(const Delays& parts, std::span<const std::uint64_t> ranks,
                                     MarketPartition* partition) {
   const std::size_t n = ranks.size();
@@ -108,13 +108,22 @@ std::vector<float> order_statistics(const Delays& parts, std::span<const std::ui
       if (g == groups.size()) groups.push_back(r);
       group[r] = groups[g];
     }
-    std::fill(counts.begin(), counts.end(), 0);
+    // Each thread counts into its own histogram; integer sums, so the same in any order.
+    oneapi::tbb::enumerable_thread_specific<std::vector<std::uint64_t>> local_counts(
+        [&] { return std::vector<std::uint64_t>(256 * n, 0); });
     for (const std::span<const float> values : parts)
-      for (const float value : values) {
-        const std::uint32_t key = order_key(value);
-        for (const std::size_t g : groups)
-          if ((key & known) == prefix[g]) ++counts[256 * g + ((key >> shift) & 0xffu)];
-      }
+      runtime::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, values.size(), 65536),
+                            [&](const oneapi::tbb::blocked_range<std::size_t>& range) {
+                              std::vector<std::uint64_t>& mine = local_counts.local();
+                              for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                                const std::uint32_t key = order_key(values[i]);
+                                for (const std::size_t g : groups)
+                                  if ((key & known) == prefix[g]) ++mine[256 * g + ((key >> shift) & 0xffu)];
+                              }
+                            });
+    std::fill(counts.begin(), counts.end(), 0);
+    for (const std::vector<std::uint64_t>& part : local_counts)
+      for (std::size_t i = 0; i < counts.size(); ++i) counts[i] += part[i];
     if (partition) partition->sum(counts);
     for (std::size_t r = 0; r < n; ++r) {
       const std::uint64_t* histogram = counts.data() + 256 * group[r];
