@@ -11,7 +11,8 @@
 #   MARKETS="1000000 10000000" PROBE=0 bash tools/bench/memory_billion.sh
 #
 # Customers' state is a slot each while in progress (customers.hpp: 40 B,
-# plus a 4 B calendar entry and a 4 B place in a step's work list) and 4 B
+# plus a 4 B calendar entry, twice: the list of the step it is advanced in
+# is freed when the step ends, by when it is in a later one) and 4 B
 # per purchaser (its first-purchase delay, for exact quantiles; up to 2x in
 # vector growth); everything else is per step, per day or per activation.
 # Per customer figures divide the growth of peak RSS from the smallest
