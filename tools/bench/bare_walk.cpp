@@ -3,11 +3,15 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/philox_batch.hpp"
 #include "engine/random.hpp"
 
 namespace journeysim::bench {
 
-BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers) {
+namespace {
+
+template <bool Batched>
+BareWalkResult walk_all(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers) {
   BareWalkResult result;
   result.visits.assign(model.touchpoint_count(), 0);
   std::vector<double> mean(model.node_count(), 0.0);
@@ -21,14 +25,19 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
   // activation, whose key the engine's customers draw with (by position = id).
   const engine::DrawStream::Key key =
       engine::DrawStream::group_key(seed, engine::DrawStream::activation_group(0, 0, 0));
+  engine::PhiloxBatch first_blocks;
   const auto started = std::chrono::steady_clock::now();
   for (std::uint32_t id = 0; id < customers; ++id) {
+    if constexpr (Batched)
+      if (id % engine::PhiloxBatch::lanes == 0) engine::philox_streams(key, 1, 0, id, 0, first_blocks);
     std::uint32_t node = model.initial_entry();
     std::uint32_t event = 0;
     double time = 0.0;
     while (true) {
       ++event;
-      engine::DrawStream draws(key, id, 0, event);
+      engine::DrawStream draws = Batched && event == 1
+                                     ? engine::DrawStream(key, id, 0, 1, first_blocks.block(id % engine::PhiloxBatch::lanes))
+                                     : engine::DrawStream(key, id, 0, event);
       const engine::Outcome& next =
           model.choose(0, node, draws.bits(engine::Slot::choice));
       if (next.node == engine::dropoff_node) break;
@@ -43,6 +52,16 @@ BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed,
   result.events = events;
   result.journey_days_sum = days;
   return result;
+}
+
+}  // namespace
+
+BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers) {
+  return walk_all<false>(model, seed, customers);
+}
+
+BareWalkResult bare_walk_batched(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers) {
+  return walk_all<true>(model, seed, customers);
 }
 
 }  // namespace journeysim::bench

@@ -24,4 +24,10 @@ struct BareWalkResult {
 // stored per customer.
 BareWalkResult bare_walk(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers);
 
+// The same walk, with each customer's first block made as the engine makes
+// it: for sixteen customers at once (engine/philox_batch.hpp). The engine
+// does this, the plain bare walk does not; the bench prints the engine's
+// ratio to both, so a reader can see what the batching alone is worth.
+BareWalkResult bare_walk_batched(const engine::CompiledModel& model, std::uint64_t seed, std::uint32_t customers);
+
 }  // namespace journeysim::bench
