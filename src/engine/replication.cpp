@@ -400,7 +400,7 @@ void Replication::advance_waiting(const std::uint32_t* slots, std::uint64_t coun
   }
 }
 
-void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
+[[gnu::always_inline]] inline void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
                                  NewCustomerBlocks& awareness, Tally& tally) {
   double aware = step_start_;
   if (activation.hazard > 0.0) {
@@ -441,14 +441,14 @@ const Replication::Activation& Replication::activation_of(std::uint32_t id) cons
 }
 
 // Walks a customer through every event before the step end.
-void Replication::advance(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally) {
+[[gnu::always_inline]] inline void Replication::advance(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally) {
   if (store_.hot[slot].flags & CustomerFlag::traced) [[unlikely]] walk<true>(slot, activation, next_block, tally);
   else walk<false>(slot, activation, next_block, tally);
 }
 
 // What is counted here is final: a customer's purchaser and advocate flags
 // and satisfaction change only on its own events, and it has no more.
-void Replication::end_journey(std::uint32_t slot, Tally& tally) const {
+[[gnu::always_inline]] inline void Replication::end_journey(std::uint32_t slot, Tally& tally) const {
   HotState& customer = store_.hot[slot];
   tally.census.count(customer, promoter_at_, detractor_below_);
   customer.flags = 0;
