@@ -5,14 +5,16 @@
 # results say about the customers (aware, in progress at the horizon,
 # purchasers, events). Then the same replication through memory_probe
 # (the engine's classes, same draws) for what no result file carries: the
-# most customers held at once (the slots' high-water mark).
+# most customers held at once (the slots' high-water mark: it varies a little
+# from run to run, with which thread frees and reuses which slot, and with the
+# thread and process count; no result depends on it).
 #
 #   bash tools/bench/memory_billion.sh                 # markets 1e6, 1e8, 1e9
 #   MARKETS="1000000 10000000" PROBE=0 bash tools/bench/memory_billion.sh
 #
-# Customers' state is a slot each while in progress (customers.hpp: 40 B,
-# plus a 4 B calendar entry, twice: the list of the step it is advanced in
-# is freed when the step ends, by when it is in a later one) and 4 B
+# Customers' state is a slot each while in progress (40 B, plus two 4 B
+# calendar entries: while a step advances a customer, its entry in that
+# step's list is still held when it gets one in a later step's) and 4 B
 # per purchaser (its first-purchase delay, for exact quantiles; up to 2x in
 # vector growth); everything else is per step, per day or per activation.
 # Per customer figures divide the growth of peak RSS from the smallest
