@@ -158,13 +158,13 @@ ObservedJourneys read_path_data(const std::string& path) {
 namespace {
 
 // What a journeysim trace's `event` column says about a row.
-enum class TraceEvent { touch, drop_off, in_progress, other };
+enum class RowKind { touch, drop_off, in_progress, other };
 
-std::optional<TraceEvent> trace_event(const std::string& event) {
-  if (event.empty() || event == "enter" || event == "purchase" || event == "refund") return TraceEvent::touch;
-  if (event == "drop_off") return TraceEvent::drop_off;
-  if (event == "in_progress" || event == "truncated") return TraceEvent::in_progress;
-  if (event == "aware" || event == "review" || event == "advocate") return TraceEvent::other;
+std::optional<RowKind> row_kind(const std::string& event) {
+  if (event.empty() || event == "enter" || event == "purchase" || event == "refund") return RowKind::touch;
+  if (event == "drop_off") return RowKind::drop_off;
+  if (event == "in_progress" || event == "truncated") return RowKind::in_progress;
+  if (event == "aware" || event == "review" || event == "advocate") return RowKind::other;
   return std::nullopt;
 }
 
@@ -173,7 +173,7 @@ struct Row {
   double time = 0.0;
   double revenue = 0.0;
   double experience = std::numeric_limits<double>::quiet_NaN();
-  TraceEvent event = TraceEvent::touch;
+  RowKind event = RowKind::touch;
   int line = 0;
 };
 
@@ -226,7 +226,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
     row.line = reader.line();
     bool ok = true;
     if (event_column >= 0) {
-      const auto event = trace_event(field(event_column).text);
+      const auto event = row_kind(field(event_column).text);
       if (!event) {
         diagnostics.error(reader.where(field(event_column).column),
                           "unknown event '" + field(event_column).text +
@@ -257,7 +257,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
       row.time = *time;
     }
     const std::string& touchpoint = field(touchpoint_column).text;
-    if (touchpoint.empty() && row.event == TraceEvent::touch) {
+    if (touchpoint.empty() && row.event == RowKind::touch) {
       diagnostics.error(reader.where(field(touchpoint_column).column), "empty touchpoint");
       ok = false;
     }
@@ -283,7 +283,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
       }
     }
     if (!ok) continue;
-    if (row.event == TraceEvent::touch) row.touchpoint = names.index(touchpoint);
+    if (row.event == RowKind::touch) row.touchpoint = names.index(touchpoint);
     const std::uint32_t customer = customer_ids.index(field(customer_column).text);
     if (customer >= rows_of.size()) rows_of.resize(customer + 1);
     rows_of[customer].push_back(row);
@@ -305,7 +305,7 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
   std::vector<int> first_line(data.touchpoints.size(), 0);
   for (const auto& rows : rows_of)
     for (const Row& row : rows) {
-      if (row.event != TraceEvent::touch) continue;
+      if (row.event != RowKind::touch) continue;
       if (row.revenue > 0) data.purchase[row.touchpoint] = true;
       if (row.revenue < 0) data.refund[row.touchpoint] = true;
       if (data.purchase[row.touchpoint] && data.refund[row.touchpoint] && !first_line[row.touchpoint]) {
@@ -327,15 +327,15 @@ ObservedJourneys read_event_log(const std::string& path, const std::vector<std::
     for (const Row& row : rows) {
       const double time = row.time - earliest;
       switch (row.event) {
-        case TraceEvent::touch:
+        case RowKind::touch:
           journey.touches.push_back(row.touchpoint);
           journey.times.push_back(time);
           journey.revenue.push_back(row.revenue);
           if (experience_column >= 0) journey.experience.push_back(row.experience);
           break;
-        case TraceEvent::drop_off: journey.end_time = time; break;
-        case TraceEvent::in_progress: journey.end = ObservedJourney::End::in_progress; break;
-        case TraceEvent::other: break;
+        case RowKind::drop_off: journey.end_time = time; break;
+        case RowKind::in_progress: journey.end = ObservedJourney::End::in_progress; break;
+        case RowKind::other: break;
       }
     }
     if (!journey.touches.empty()) data.journeys.push_back(std::move(journey));
