@@ -400,8 +400,9 @@ void Replication::advance_waiting(const std::uint32_t* slots, std::uint64_t coun
   }
 }
 
-[[gnu::always_inline]] inline void Replication::start_customer(std::uint32_t id, std::uint32_t slot, const Activation& activation,
-                                 NewCustomerBlocks& awareness, Tally& tally) {
+[[gnu::always_inline]] inline void Replication::start_customer(std::uint32_t id, std::uint32_t slot,
+                                                               const Activation& activation,
+                                                               NewCustomerBlocks& awareness, Tally& tally) {
   double aware = step_start_;
   if (activation.hazard > 0.0) {
     // Given awareness within the step, its time is exponential truncated to the step.
@@ -441,7 +442,8 @@ const Replication::Activation& Replication::activation_of(std::uint32_t id) cons
 }
 
 // Walks a customer through every event before the step end.
-[[gnu::always_inline]] inline void Replication::advance(std::uint32_t slot, const Activation& activation, const Block& next_block, Tally& tally) {
+[[gnu::always_inline]] inline void Replication::advance(std::uint32_t slot, const Activation& activation,
+                                                        const Block& next_block, Tally& tally) {
   if (store_.hot[slot].flags & CustomerFlag::traced) [[unlikely]] walk<true>(slot, activation, next_block, tally);
   else walk<false>(slot, activation, next_block, tally);
 }
@@ -487,8 +489,9 @@ void Replication::walk(std::uint32_t slot, const Activation& activation, const B
     ++events;
     // The first event's block was made with others' (advance_waiting,
     // start_new); later ones are made as they are read.
-    DrawStream draws = events == events_before + 1 ? DrawStream(activation.key, position, replication, events, next_block)
-                                                   : DrawStream(activation.key, position, replication, events);
+    DrawStream draws = events == events_before + 1
+                           ? DrawStream(activation.key, position, replication, events, next_block)
+                           : DrawStream(activation.key, position, replication, events);
     const Outcome next = choices.choose(node, draws.bits(Slot::choice));
     if (next.node == dropoff_node) {
       if (node < touchpoints_) ++tally.dropoffs[node];

@@ -35,9 +35,9 @@ BareWalkResult walk_all(const engine::CompiledModel& model, std::uint64_t seed, 
     double time = 0.0;
     while (true) {
       ++event;
-      engine::DrawStream draws = Batched && event == 1
-                                     ? engine::DrawStream(key, id, 0, 1, first_blocks.block(id % engine::PhiloxBatch::lanes))
-                                     : engine::DrawStream(key, id, 0, event);
+      const std::uint32_t lane = id % engine::PhiloxBatch::lanes;
+      engine::DrawStream draws = Batched && event == 1 ? engine::DrawStream(key, id, 0, 1, first_blocks.block(lane))
+                                                       : engine::DrawStream(key, id, 0, event);
       const engine::Outcome& next =
           model.choose(0, node, draws.bits(engine::Slot::choice));
       if (next.node == engine::dropoff_node) break;
