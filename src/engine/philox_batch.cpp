@@ -14,15 +14,6 @@ void philox_lanes_scalar(const PhiloxLanes& lanes, std::uint32_t word1, std::uin
   }
 }
 
-void philox_streams_scalar(const r123::Philox4x32::key_type& key, std::uint32_t word0, std::uint32_t word1,
-                           std::uint32_t first_stream, std::uint32_t word3, PhiloxBatch& batch) {
-  for (std::uint32_t lane = 0; lane < PhiloxBatch::lanes; ++lane) {
-    const r123::Philox4x32::ctr_type block =
-        r123::Philox4x32()({{word0, word1, first_stream + lane, word3}}, key);
-    for (std::uint32_t w = 0; w < 4; ++w) batch.words[w][lane] = block[w];
-  }
-}
-
 #if defined(__x86_64__)
 namespace {
 
@@ -81,21 +72,6 @@ struct Lanes {
   return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(words.data() + 8 * group));
 }
 
-[[gnu::target("avx2")]] void philox_streams_avx2(const r123::Philox4x32::key_type& key, std::uint32_t word0,
-                                                 std::uint32_t word1, std::uint32_t first_stream,
-                                                 std::uint32_t word3, PhiloxBatch& batch) {
-  Lanes v;
-  for (std::uint32_t g = 0; g < groups; ++g) {
-    v.x0[g] = broadcast(word0);
-    v.x1[g] = broadcast(word1);
-    v.x2[g] = _mm256_add_epi32(broadcast(first_stream + 8 * g), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    v.x3[g] = broadcast(word3);
-    v.key0[g] = broadcast(key[0]);
-    v.key1[g] = broadcast(key[1]);
-  }
-  philox_avx2(v, batch);
-}
-
 [[gnu::target("avx2")]] void philox_lanes_avx2(const PhiloxLanes& lanes, std::uint32_t word1, std::uint32_t word3,
                                                PhiloxBatch& batch) {
   Lanes v;
@@ -129,10 +105,14 @@ bool philox_batch_vectorised() {
 
 void philox_streams(const r123::Philox4x32::key_type& key, std::uint32_t word0, std::uint32_t word1,
                     std::uint32_t first_stream, std::uint32_t word3, PhiloxBatch& batch) {
-#if defined(__x86_64__)
-  if (has_avx2) return philox_streams_avx2(key, word0, word1, first_stream, word3, batch);
-#endif
-  philox_streams_scalar(key, word0, word1, first_stream, word3, batch);
+  PhiloxLanes lanes;
+  for (std::uint32_t lane = 0; lane < PhiloxBatch::lanes; ++lane) {
+    lanes.key0[lane] = key[0];
+    lanes.key1[lane] = key[1];
+    lanes.word0[lane] = word0;
+    lanes.word2[lane] = first_stream + lane;
+  }
+  philox_lanes(lanes, word1, word3, batch);
 }
 
 void philox_lanes(const PhiloxLanes& lanes, std::uint32_t word1, std::uint32_t word3, PhiloxBatch& batch) {

@@ -15,8 +15,7 @@ namespace journeysim::engine {
 
 struct PhiloxBatch {
   static constexpr std::uint32_t lanes = 16;  // a multiple of 8 (AVX2 registers of 8 words)
-  // words[w][lane]: word w of the block of counter
-  // {word0, word1, first_stream + lane, word3}.
+  // words[w][lane]: word w of lane `lane`'s block.
   static_assert(lanes % 8 == 0);
   std::array<std::array<std::uint32_t, lanes>, 4> words;
 
@@ -32,17 +31,14 @@ struct PhiloxLanes {
   std::array<std::uint32_t, PhiloxBatch::lanes> key0{}, key1{}, word0{}, word2{};
 };
 
-// Fills `batch` for counters {word0, word1, first_stream + lane, word3}.
-void philox_streams(const r123::Philox4x32::key_type& key, std::uint32_t word0, std::uint32_t word1,
-                    std::uint32_t first_stream, std::uint32_t word3, PhiloxBatch& batch);
-
-// The same, one block at a time with Random123: what CPUs without AVX2 run.
-void philox_streams_scalar(const r123::Philox4x32::key_type& key, std::uint32_t word0, std::uint32_t word1,
-                           std::uint32_t first_stream, std::uint32_t word3, PhiloxBatch& batch);
-
 // Fills `batch` for the lanes' keys and counters.
 void philox_lanes(const PhiloxLanes& lanes, std::uint32_t word1, std::uint32_t word3, PhiloxBatch& batch);
+// The same, one block at a time with Random123: what CPUs without AVX2 run.
 void philox_lanes_scalar(const PhiloxLanes& lanes, std::uint32_t word1, std::uint32_t word3, PhiloxBatch& batch);
+
+// philox_lanes for one key and counters {word0, word1, first_stream + lane, word3}.
+void philox_streams(const r123::Philox4x32::key_type& key, std::uint32_t word0, std::uint32_t word1,
+                    std::uint32_t first_stream, std::uint32_t word3, PhiloxBatch& batch);
 
 // Whether philox_streams and philox_lanes run the AVX2 code on this CPU.
 bool philox_batch_vectorised();
