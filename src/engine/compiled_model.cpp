@@ -93,10 +93,11 @@ void CompiledModel::compile(const Scenario& scenario) {
   std::vector<std::uint32_t> transition_flow(scenario.transitions.size());
   for (size_t t = 0; t < scenario.transitions.size(); ++t) {
     const Transition& transition = scenario.transitions[t];
-    if (scenario.touchpoint_index(transition.from) < 0 || scenario.touchpoint_index(transition.to) < 0) continue;
+    const int to = scenario.touchpoint_index(transition.to);
+    if (scenario.touchpoint_index(transition.from) < 0 || to < 0) continue;
     transition_flow[t] = static_cast<std::uint32_t>(flows_.size());
     flows_.push_back({transition.from, transition.to, false});
-    flow_targets_.push_back(static_cast<std::uint32_t>(scenario.touchpoint_index(transition.to)));
+    flow_targets_.push_back(static_cast<std::uint32_t>(to));
   }
 
   std::vector<Outcome> targets;

@@ -208,10 +208,10 @@ void Replication::advance_step(std::uint32_t step) {
   std::uint32_t list = 0;
   for (Tally& tally : tallies_) {
     const std::vector<std::uint32_t>& due = tally.waiting.due(step);
+    waiting_lists_[list].owner = &tally;
     waiting_lists_[list].slots = due.data();
     waiting_lists_[list].size = due.size();
-    waiting_lists_[list].claimed.store(0, std::memory_order_relaxed);
-    tally.waiting_list = list++;
+    waiting_lists_[list++].claimed.store(0, std::memory_order_relaxed);
   }
   // Each thread keeps the slots it freed; they are evened out between steps,
   // so one thread's leftovers do not make another take fresh memory.
@@ -251,19 +251,17 @@ void Replication::advance_step(std::uint32_t step) {
   runtime::parallel_for(oneapi::tbb::blocked_range<std::uint64_t>(0, threads, 1),
                         [&](const oneapi::tbb::blocked_range<std::uint64_t>& workers) {
                           for (std::uint64_t worker = workers.begin(); worker != workers.end(); ++worker) {
-                            Tally& tally = tallies_.local();
-                            const std::uint32_t own = tally.waiting_list;
-                            if (own < list_count) advance_list(waiting_lists_[own], tally);
+                            Tally& tally = tallies_.local();  // made now if this thread had none: no list
+                            for (WaitingList& own : waiting_lists_)
+                              if (own.owner == &tally) advance_list(own, tally);
                             for (std::uint64_t begin; (begin = new_claimed_.fetch_add(chunk)) < fresh;)
                               start_new(begin, std::min(begin + chunk, fresh), tally);
-                            for (std::uint32_t other = 0; other < list_count; ++other)
-                              if (other != own) advance_list(waiting_lists_[other], tally);
+                            for (WaitingList& other : waiting_lists_)
+                              if (other.owner != &tally) advance_list(other, tally);
                           }
                         });
-  for (Tally& tally : tallies_) {
+  for (Tally& tally : tallies_)
     std::vector<std::uint32_t>().swap(tally.waiting.due(step));  // memory follows the customers waiting
-    tally.waiting_list = no_waiting_list;
-  }
   high_water_ = fresh_claimed_.load(std::memory_order_relaxed);
   // Fresh slots claimed but not used are below the high-water mark now, but
   // were never written: they may hold a customer of an earlier replication
@@ -513,7 +511,7 @@ void Replication::walk(std::uint32_t slot, const Activation& activation, const B
     const NodeTable& table = nodes[node];
     // Most visits by customers who have not bought are nothing but the visit.
     if (Traced || !table.plain || (customer.flags & CustomerFlag::purchaser))
-      enter<Traced>(slot, node, segment, time, events, draws, tally);
+      enter<Traced>(slot, node, table, segment, time, events, draws, tally);
     time += dwell(table, draws);
   }
 
@@ -529,14 +527,13 @@ void Replication::walk(std::uint32_t slot, const Activation& activation, const B
 }
 
 template <bool Traced>
-void Replication::enter(std::uint32_t slot, std::uint32_t node, std::uint32_t segment, double time,
-                        [[maybe_unused]] std::uint32_t event_number, DrawStream& draws, Tally& tally) {
+void Replication::enter(std::uint32_t slot, std::uint32_t node, const NodeTable& table, std::uint32_t segment,
+                        double time, [[maybe_unused]] std::uint32_t event_number, DrawStream& draws, Tally& tally) {
   const std::size_t cell = std::size_t{segment} * touchpoints_ + node;
   // The visit itself is counted with its flow (walk). After the first
   // purchase a visit is retention spending; the visit that makes the first
   // purchase is still acquisition.
   if (store_.hot[slot].flags & CustomerFlag::purchaser) ++tally.visits_after_purchase[cell];
-  const NodeTable& table = model_.node(node);
   [[maybe_unused]] double drawn = std::numeric_limits<double>::quiet_NaN();  // the experience, for a trace
   if (table.rated) {
     double experience = table.experience_mean;

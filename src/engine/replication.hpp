@@ -132,6 +132,7 @@ class Replication {
   // A thread's list of the customers waiting for this step, handed out in
   // chunks to whichever thread asks (advance_step).
   struct WaitingList {
+    const Tally* owner = nullptr;  // the thread's tally whose list it is
     const std::uint32_t* slots = nullptr;
     std::uint64_t size = 0;
     alignas(64) std::atomic<std::uint64_t> claimed{0};
@@ -165,8 +166,8 @@ class Replication {
   void run_off();
   void run_off_customer(std::uint32_t slot, RunOffTally& tally) const;
   template <bool Traced>
-  void enter(std::uint32_t slot, std::uint32_t node, std::uint32_t segment, double time, std::uint32_t event_number,
-             DrawStream& draws, Tally& tally);
+  void enter(std::uint32_t slot, std::uint32_t node, const NodeTable& table, std::uint32_t segment, double time,
+             std::uint32_t event_number, DrawStream& draws, Tally& tally);
   bool traced_id(std::uint32_t id) const { return id < settings_.trace_end && id % settings_.trace_stride == 0; }
   // Records an event of a traced customer; its segment and satisfaction are
   // read from its state.
@@ -213,7 +214,7 @@ class Replication {
   std::vector<Activation> activations_;  // all of them so far, in id order
   ActivationIndex activation_index_;     // id -> activations_ index
   std::size_t step_activations_ = 0;     // where this step's activations begin
-  std::vector<WaitingList> waiting_lists_;  // one per thread's tally (Tally::waiting_list)
+  std::vector<WaitingList> waiting_lists_;  // one per thread's tally, this step's
   alignas(64) std::atomic<std::uint64_t> new_claimed_{0};  // this step's new customers handed out: a line of its own
   // This step's new customers that this process owns, as runs of
   // consecutive ids; `offset` counts the new customers before.

@@ -135,8 +135,6 @@ struct TraceRecord {
   TraceRow row;
 };
 
-inline constexpr std::uint32_t no_waiting_list = 0xffffffffu;
-
 struct Tally {
   // `window_start`: the calendar window of the step it is made in (a thread
   // may make its first tally at any step).
@@ -191,9 +189,6 @@ struct Tally {
 
   // Customers by the step their next event falls in.
   StepCalendar waiting;
-  // Where the current step's list of them is in Replication::waiting_lists_
-  // (no_waiting_list: this tally did not exist when the step began).
-  std::uint32_t waiting_list = no_waiting_list;
 
   // Customers whose journey ended on this thread, counted then.
   CensusTally census;
