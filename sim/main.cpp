@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
   // are running on other ranks ends them all (MPI_Abort), once it is said:
   // they may be waiting for this one.
   std::optional<journeysim::cluster::Session> session;
-  int rank = 0;
+  // The launcher's word until MPI's: a build without MPI refuses on every
+  // process, and rank 0 alone says why.
+  int rank = journeysim::cluster::detect_launch().rank;
   const auto end_with = [&session](int code) {
     if (session && session->work_in_flight()) session->abort(code);
     return code;
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
     return end_with(cli::exit_failure);
   } catch (const std::invalid_argument& error) {  // InputError and the library's argument checks
     // Every process reads the same input: rank 0 says what is wrong with it.
-    if (rank != 0 && session && session->distributed()) return end_with(cli::exit_bad_input);
+    if (rank != 0) return end_with(cli::exit_bad_input);
     std::cerr << "journeysim" << cli::rank_suffix(rank) << ": " << journeysim::escape_for_terminal(error.what())
               << '\n';
     return end_with(cli::exit_bad_input);

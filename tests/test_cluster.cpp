@@ -386,4 +386,65 @@ TEST_F(DistributedRun, CtrlCOnTheLauncherStopsEveryRankAtOneStepAndWritesNothing
   EXPECT_TRUE(entries_of(dir.path()).empty()) << "no result file, no temporary file";
 }
 
+// A build without MPI, started as several processes, refuses on each of them
+// (rank 0 says why) instead of each repeating the work. This build's own
+// program when MPI was not found; with MPI, a second program built without it.
+class ClusterWithoutMpi : public ::testing::Test {
+ protected:
+  void SetUp() override {
+#ifdef JOURNEYSIM_WITHOUT_MPI_BINARY
+    program_ = JOURNEYSIM_WITHOUT_MPI_BINARY;
+#else
+    if (journeysim::cluster::mpi_compiled()) GTEST_SKIP() << "no program without MPI was built";
+    program_ = JOURNEYSIM_BINARY;
+#endif
+  }
+  std::vector<std::string> run_of(const std::string& out) const {
+    return {program_, "run", scenario_path("funnel.yaml"), "--market-size", "1000", "--quiet", "--out", out};
+  }
+  std::string program_;
+};
+
+TEST_F(ClusterWithoutMpi, EveryProcessOfALaunchRefusesAndOnlyRankZeroSaysWhy) {
+  const TempDir dir;
+  const std::string refusal = "built without MPI";
+  {
+    const Environment rank_zero({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "0"}});
+    const CliResult result = run_program(run_of(dir / "x.h5"));
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_TRUE(contains(result.err, "Open MPI started 2 processes")) << result;
+    EXPECT_TRUE(contains(result.err, refusal)) << result;
+  }
+  {
+    const Environment rank_one({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "1"}});
+    const CliResult result = run_program(run_of(dir / "x.h5"));
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_EQ(result.err, "") << "rank 0 says it\n" << result;
+  }
+  {
+    const Environment srun({{"SLURM_STEP_NUM_TASKS", "4"}, {"SLURM_PROCID", "0"}});
+    const CliResult result = run_program(run_of(dir / "x.h5"));
+    EXPECT_EQ(result.exit_code, 2) << result;
+    EXPECT_TRUE(contains(result.err, "Slurm started 4 processes")) << result;
+  }
+  {
+    const Environment alone({});  // and alone it runs
+    const CliResult result = run_program(run_of(dir / "alone.h5"));
+    EXPECT_EQ(result.exit_code, 0) << result;
+  }
+  EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"alone.h5"});
+}
+
+TEST_F(ClusterWithoutMpi, UnderMpirunTwoProcessesRefuseOnceAndWriteNothing) {
+  if (!have_mpirun()) GTEST_SKIP() << "no mpirun on PATH (Debian: openmpi-bin)";
+  const TempDir dir;
+  std::vector<std::string> argv{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2"};
+  for (const std::string& arg : run_of(dir / "x.h5")) argv.push_back(arg);
+  const CliResult result = run_program(argv);
+  EXPECT_NE(result.exit_code, 0) << result;
+  EXPECT_TRUE(contains(result.err, "built without MPI")) << result;
+  EXPECT_EQ(result.err.find("built without MPI"), result.err.rfind("built without MPI")) << "said once\n" << result;
+  EXPECT_TRUE(entries_of(dir.path()).empty());
+}
+
 }  // namespace
