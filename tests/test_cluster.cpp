@@ -371,6 +371,45 @@ TEST_F(DistributedRun, ARankThatDiesEndsTheJobAndNothingIsWritten) {
   EXPECT_TRUE(entries_of(dir.path()).empty()) << "no result file, no temporary file";
 }
 
+// A sweep is durable under MPI as alone: when a rank dies, the job ends
+// naming it, rank 0's journal keeps the finished points, and --resume (here
+// as one process) runs only the rest, to the file of an uninterrupted sweep.
+TEST_F(DistributedSweep, ARankThatDiesEndsTheJobAndResumeFinishesTheSameFile) {
+  const TempDir dir;
+  // 30 points of a million customers: long enough to be stopped after the first is journaled.
+  const std::vector<std::string> sweep = {"sweep", scenario_path("ecosystem.yaml"), "-p", "word_of_mouth.rate=0:0.6:30",
+                                          "-r", "1", "--market-size", "1000000", "--threads", "1", "--quiet"};
+  std::vector<std::string> whole = sweep, stopped = sweep;
+  whole.insert(whole.end(), {"--out", dir / "whole.h5"});
+  stopped.insert(stopped.end(), {"--out", dir / "s.h5"});
+  ASSERT_EQ(run_cli(whole).exit_code, 0);
+
+  journeysim::cli_testing::Child job(journeysim::cli_testing::Program{two_ranks_of(stopped)});
+  const std::filesystem::path journal = dir / "s.h5.journal";
+  std::optional<pid_t> rank_one;
+  const auto one_point_kept = [&] {
+    std::error_code error;
+    const auto bytes = std::filesystem::file_size(journal, error);
+    return !error && bytes > 24 && (rank_one = rank_process(job.pid(), 1)).has_value();  // past the header
+  };
+  ASSERT_TRUE(job.wait_until(one_point_kept, std::chrono::seconds(120))) << job.err_so_far();
+  ::kill(*rank_one, SIGKILL);
+  const CliResult result = job.wait(std::chrono::seconds(120));
+  ASSERT_FALSE(result.timed_out) << "rank 0 must not wait for ever\n" << result;
+  EXPECT_NE(result.exit_code, 0) << result;
+  EXPECT_TRUE(contains(result.err, "rank 1")) << result;
+  ASSERT_TRUE(std::filesystem::exists(journal)) << result;
+
+  std::vector<std::string> resume = stopped;
+  resume.push_back("--resume");
+  const CliResult resumed = run_cli(resume);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed;
+  EXPECT_FALSE(contains(resumed.out, " 0 resumed")) << "the journaled points are kept\n" << resumed;
+  EXPECT_FALSE(contains(resumed.out, "0 run now")) << resumed;
+  expect_same_datasets(dir / "whole.h5", dir / "s.h5");
+  EXPECT_FALSE(std::filesystem::exists(journal));
+}
+
 TEST_F(DistributedRun, CtrlCOnTheLauncherStopsEveryRankAtOneStepAndWritesNothing) {
   const TempDir dir;
   journeysim::cli_testing::Child job(long_run_on_two_ranks(dir));
