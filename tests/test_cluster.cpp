@@ -23,6 +23,7 @@
 #include "runtime_test_support.hpp"
 #include "hdf5_datasets.hpp"
 #include "journeysim/cluster.hpp"
+#include "journeysim/sweep.hpp"
 #include "sanitizers.hpp"
 
 namespace {
@@ -168,6 +169,10 @@ TEST_F(DistributedSweep, TwoRanksWriteTheDatasetsOfOneProcessBitForBit) {
     EXPECT_TRUE(bytes == got.at(path)) << path << " differs";
   }
   EXPECT_FALSE(std::filesystem::exists(dir / "two.h5.journal"));
+  // The provenance says how it ran.
+  EXPECT_EQ(journeysim::read_sweep_hdf5(dir / "one.h5").processes, 1u);
+  EXPECT_EQ(journeysim::read_sweep_hdf5(dir / "two.h5").processes, 2u);
+  EXPECT_EQ(journeysim::read_sweep_hdf5(dir / "two.h5").threads, 1u);
 }
 
 TEST_F(DistributedSweep, ABadPointIsReportedOnceAndNothingRuns) {

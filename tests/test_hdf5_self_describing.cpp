@@ -248,6 +248,7 @@ transitions:
   EXPECT_EQ(strings_of(stored, ". @created_utc")[0].size(), 20u);
   const SweepData data = read_sweep_hdf5(job.output_path);
   EXPECT_EQ(data.threads, 2u);
+  EXPECT_EQ(data.processes, 1u);  // alone
   EXPECT_EQ(data.command_line, job.command_line);
   EXPECT_EQ(data.git_commit, build_git_commit());
 }

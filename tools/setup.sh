@@ -22,7 +22,8 @@ packages=(
   chromium
   graphviz        # `graph --format svg` and the report's touchpoint map run its `dot`
   clang libclang-rt-14-dev  # tools/fuzz.sh: libFuzzer targets with ASan and UBSan
-  libopenmpi-dev openmpi-bin  # sweeps spread over MPI ranks (mpirun -n R journeysim sweep …)
+  libopenmpi-dev openmpi-bin  # run/compare/sweep over MPI ranks (mpirun -n R journeysim …)
+  hdf5-tools      # h5ls/h5dump/h5diff: README's checks of result files, tools/bench/sweep_mpi.sh
 )
 if ((plots)); then packages+=(python3-h5py python3-matplotlib); fi
 

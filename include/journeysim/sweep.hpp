@@ -128,9 +128,11 @@ struct SweepData {
   std::string fingerprint;                            // of the job (resume checks it)
   // Provenance (root attributes; "" / 0 in files written before them): the
   // command that ran the sweep, when this file was written (ISO 8601 UTC),
-  // the commit of the build, and the engine's worker threads.
+  // the commit of the build, the engine's worker threads (per process) and
+  // the processes that shared out the points (0 in files written before it).
   std::string command_line, created_utc, git_commit;
   std::uint32_t threads = 0;
+  std::uint32_t processes = 0;
 };
 // Throws InputError when `path` is not a sweep file (or is damaged).
 SweepData read_sweep_hdf5(const std::string& path);

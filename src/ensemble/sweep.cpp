@@ -605,6 +605,7 @@ SweepOutcome run_sweep(const SweepJob& job, Engine& engine, Diagnostics& diagnos
 
   SweepData data = empty_data(job, points, days, channels);
   data.threads = engine.threads();
+  data.processes = exchange != nullptr ? static_cast<std::uint32_t>(exchange->processes()) : 1;
   const std::uint64_t job_fingerprint = fingerprint(job, data);
   data.fingerprint = fmt::format("{:016x}", job_fingerprint);
   Journal journal = open_output(job, data, job_fingerprint, outcome.resumed);

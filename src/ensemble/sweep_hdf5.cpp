@@ -240,6 +240,8 @@ SweepData read_contents(const H5::H5File& h5, const std::string& file) {
   if (root.attrExists("fingerprint")) data.fingerprint = read_string(root, "fingerprint", file);
   if (root.attrExists("threads"))
     data.threads = read_number<std::uint32_t>(root, "threads", H5::PredType::NATIVE_UINT32, file);
+  if (root.attrExists("processes"))
+    data.processes = read_number<std::uint32_t>(root, "processes", H5::PredType::NATIVE_UINT32, file);
   for (auto [name, field] : {std::pair{"command_line", &SweepData::command_line},
                              std::pair{"created_utc", &SweepData::created_utc},
                              std::pair{"git_commit", &SweepData::git_commit}}) {
@@ -298,6 +300,7 @@ void write_sweep_file(const SweepData& data, const std::string& path) {
     strings_attribute(root, "strategies", data.strategies);
     string_attribute(root, "fingerprint", data.fingerprint);
     u32_attribute(root, "threads", data.threads);
+    u32_attribute(root, "processes", data.processes);
     string_attribute(root, "command_line", data.command_line);
     string_attribute(root, "created_utc", data.created_utc);
     string_attribute(root, "git_commit", data.git_commit);
