@@ -299,6 +299,20 @@ TEST_F(DistributedRun, TwoRanksGiveOneProcesssJsonAndDatasetsBitForBit) {
   EXPECT_EQ(table.out.find("journeysim "), table.out.rfind("journeysim ")) << "one table, by rank 0\n" << table;
 }
 
+TEST_F(DistributedRun, TrafficIsCountedOnRequest) {
+  std::vector<std::string> argv = two_ranks_of({"run", scenario_path("ecosystem.yaml"), "-r", "2", "--market-size",
+                                                "20000", "--threads", "1", "--quiet"});
+  argv.insert(argv.begin() + 5, {"-x", "JOURNEYSIM_MPI_STATS=1"});
+  const CliResult result = run_program(argv);
+  ASSERT_EQ(result.exit_code, 0) << result;
+  // 180 daily steps in each of 2 replications: one 40-byte sum each, counted by rank 0 alone.
+  EXPECT_TRUE(contains(result.err, "MPI traffic of rank 0 of 2")) << result;
+  EXPECT_TRUE(contains(result.err, "360 × 40 B")) << result;
+  EXPECT_EQ(result.err.find("MPI traffic"), result.err.rfind("MPI traffic")) << result;
+  const CliResult quiet = run_two_ranks({"run", scenario_path("funnel.yaml"), "--market-size", "1000", "--quiet"});
+  EXPECT_FALSE(contains(quiet.err, "MPI traffic")) << "only on request\n" << quiet;
+}
+
 TEST_F(DistributedRun, CompareUnderTwoRanksEqualsOneProcess) {
   const TempDir dir;
   const std::vector<std::string> compare = {"compare", scenario_path("ecosystem.yaml"), "-s", "fix_support", "-s",

@@ -8,9 +8,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <exception>
+#include <iostream>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <span>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -192,15 +195,19 @@ class MpiPointExchange final : public PointExchange {
 class MpiMarketPartition final : public MarketPartition {
  public:
   MpiMarketPartition(int rank, int size, std::atomic<bool>& in_flight)
-      : rank_(static_cast<std::uint32_t>(rank)), size_(static_cast<std::uint32_t>(size)), in_flight_(in_flight) {}
+      : rank_(static_cast<std::uint32_t>(rank)), size_(static_cast<std::uint32_t>(size)), in_flight_(in_flight),
+        report_traffic_(std::getenv("JOURNEYSIM_MPI_STATS") != nullptr) {}
   ~MpiMarketPartition() override {
-    if (std::uncaught_exceptions() == 0) in_flight_ = false;
+    if (std::uncaught_exceptions() != 0) return;
+    in_flight_ = false;
+    if (report_traffic_ && rank_ == 0) std::cerr << traffic_report();
   }
 
   std::uint32_t rank() const override { return rank_; }
   std::uint32_t ranks() const override { return size_; }
 
   void sum(std::span<std::uint64_t> values) override {
+    ++sums_by_bytes_[values.size_bytes()];
     constexpr std::size_t chunk = std::size_t{1} << 30;  // MPI counts are ints
     for (std::size_t first = 0; first < values.size(); first += chunk) {
       const std::size_t count = std::min(chunk, values.size() - first);
@@ -224,6 +231,8 @@ class MpiMarketPartition final : public MarketPartition {
       if (total > std::numeric_limits<int>::max())
         throw std::runtime_error("more bytes to share than one MPI_Allgatherv can carry");
     }
+    ++gathers_by_bytes_[bytes.size()];
+    gathered_bytes_ += static_cast<std::size_t>(total);
     std::vector<std::byte> all(static_cast<std::size_t>(total));
     check(MPI_Allgatherv(bytes.data(), mine, MPI_BYTE, all.data(), counts.data(), offsets.data(), MPI_BYTE,
                          MPI_COMM_WORLD),
@@ -237,9 +246,38 @@ class MpiMarketPartition final : public MarketPartition {
   void set_in_flight(bool in_flight) override { in_flight_ = in_flight; }
 
  private:
+  // What this rank sent (and, gathering, received), by the size of each
+  // collective's contribution: the per-step exchange and the end of each
+  // replication, for the communication figures in tools/bench/RESULTS.md.
+  std::string traffic_report() const {
+    const auto sizes = [](const std::map<std::size_t, std::size_t>& by_bytes, std::size_t& total) {
+      std::string text;
+      total = 0;
+      for (const auto& [bytes, calls] : by_bytes) {
+        text += fmt::format("{}{} × {} B", text.empty() ? "" : ", ", calls, bytes);
+        total += calls * bytes;
+      }
+      return text.empty() ? std::string("none") : text;
+    };
+    std::size_t summed = 0, sent = 0, calls = 0;
+    const std::string sums = sizes(sums_by_bytes_, summed);
+    const std::string gathers = sizes(gathers_by_bytes_, sent);
+    for (const auto& by_bytes : {sums_by_bytes_, gathers_by_bytes_})
+      for (const auto& entry : by_bytes) calls += entry.second;
+    return fmt::format(
+        "journeysim: MPI traffic of rank 0 of {} (JOURNEYSIM_MPI_STATS): {} collectives\n"
+        "  sums (MPI_Allreduce):      {}; {} B in all\n"
+        "  gathers (MPI_Allgatherv):  {}; {} B sent, {} B received (each also shares its 4-byte size)\n",
+        size_, calls, sums, summed, gathers, sent, gathered_bytes_);
+  }
+
   std::uint32_t rank_;
   std::uint32_t size_;
   std::atomic<bool>& in_flight_;
+  bool report_traffic_;
+  std::map<std::size_t, std::size_t> sums_by_bytes_;     // contribution's bytes → collectives
+  std::map<std::size_t, std::size_t> gathers_by_bytes_;
+  std::size_t gathered_bytes_ = 0;
 };
 
 }  // namespace
