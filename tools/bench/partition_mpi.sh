@@ -9,6 +9,7 @@
 #
 #   bash tools/bench/partition_mpi.sh             # 10,000,000 customers, 3 reps
 #   MARKET=1000000 REPS=5 bash tools/bench/partition_mpi.sh
+#   MPI_ARGS="--mca pml ob1" bash tools/bench/partition_mpi.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,7 +18,9 @@ market=${MARKET:-10000000}
 reps=${REPS:-3}
 scenario="$root/scenarios/ecosystem.yaml"
 command -v mpirun > /dev/null || { echo "no mpirun (Debian: openmpi-bin)"; exit 1; }
-mpi=(mpirun --allow-run-as-root --oversubscribe -n 2)
+# MPI_ARGS: more mpirun options, e.g. "--mca pml ob1" (no probing for cluster networks).
+read -r -a mpi_args <<< "${MPI_ARGS:-}"
+mpi=(mpirun --allow-run-as-root --oversubscribe -n 2 "${mpi_args[@]}")
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.4f\", $* }"; }

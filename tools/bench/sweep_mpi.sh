@@ -7,6 +7,7 @@
 #
 #   bash tools/bench/sweep_mpi.sh            # build dir: build/
 #   POINTS=50 bash tools/bench/sweep_mpi.sh
+#   MPI_ARGS="--mca pml ob1" bash tools/bench/sweep_mpi.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -17,6 +18,8 @@ scenario="$root/scenarios/ecosystem.yaml"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v mpirun > /dev/null || { echo "no mpirun (Debian: openmpi-bin)"; exit 1; }
+# MPI_ARGS: more mpirun options, e.g. "--mca pml ob1" (no probing for cluster networks).
+read -r -a mpi_args <<< "${MPI_ARGS:-}"
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.4f\", $* }"; }
@@ -33,13 +36,13 @@ timed() {  # label, then the command; sets wall
   printf '%-28s %8.2f s\n' "$label" "$wall"
 }
 start=$(now)
-mpirun --allow-run-as-root --oversubscribe -n 2 true
+mpirun --allow-run-as-root --oversubscribe -n 2 "${mpi_args[@]}" true
 printf '%-28s %8.2f s\n' "mpirun -n 2 true (start-up)" "$(calc "$(now) - $start")"
 timed "1 process x 1 thread" "$binary" "${sweep[@]}" --threads 1 --out "$work/a.h5"
 one_thread=$wall
 timed "1 process x 2 threads" "$binary" "${sweep[@]}" --threads 2 --out "$work/b.h5"
 two_threads=$wall
-timed "2 ranks x 1 thread" mpirun --allow-run-as-root --oversubscribe -n 2 "$binary" "${sweep[@]}" \
+timed "2 ranks x 1 thread" mpirun --allow-run-as-root --oversubscribe -n 2 "${mpi_args[@]}" "$binary" "${sweep[@]}" \
   --threads 1 --out "$work/c.h5"
 two_ranks=$wall
 printf '2 ranks / 1 process x 1 thread: speed-up %.3f\n' "$(calc "$one_thread / $two_ranks")"
