@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
     return end_with(cli::exit_failure);
   } catch (const std::invalid_argument& error) {  // InputError and the library's argument checks
     // Every process reads the same input: rank 0 says what is wrong with it.
-    if (rank != 0) return end_with(cli::exit_bad_input);
+    // One that fails while the others work (out of memory, say) says why itself.
+    if (rank != 0 && !(session && session->work_in_flight())) return end_with(cli::exit_bad_input);
     std::cerr << "journeysim" << cli::rank_suffix(rank) << ": " << journeysim::escape_for_terminal(error.what())
               << '\n';
     return end_with(cli::exit_bad_input);

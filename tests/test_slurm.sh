@@ -42,8 +42,16 @@ grep -q "Swept 4 points.*4 run now on 2 processes" "$work/sweep.log" || fail "sw
 sweep > "$work/again.log" 2>&1 || fail "sweep.sbatch resubmitted: $(cat "$work/again.log")"
 grep -q "0 run now.*4 resumed" "$work/again.log" || fail "a resubmitted sweep must resume: $(cat "$work/again.log")"
 
-SRUN_MPI=pmi2 PLAN=scenarios/sweeps/word_of_mouth.yaml MARKET=2000 REPLICATIONS=1 OUT=$work/plan.h5 \
+# A plan keeps its own market and replications unless they are set.
+SRUN_MPI=pmi2 PLAN=scenarios/sweeps/word_of_mouth.yaml REPLICATIONS=1 OUT=$work/plan.h5 \
   bash tools/slurm/sweep.sbatch > "$work/plan.log" 2>&1 || fail "sweep.sbatch with PLAN: $(cat "$work/plan.log")"
 grep -q "Swept 6 points" "$work/plan.log" || fail "PLAN did not reach journeysim: $(cat "$work/plan.log")"
+plan_market=$(sed -n 's/^market_size: *\([0-9]*\).*/\1/p' scenarios/sweeps/word_of_mouth.yaml)
+[[ $plan_market =~ ^[0-9]+$ ]] || fail "scenarios/sweeps/word_of_mouth.yaml names no market_size"
+if command -v h5dump > /dev/null; then  # hdf5-tools, from tools/setup.sh
+  h5dump -a /market_size "$work/plan.h5" | grep -q "(0): $plan_market\$" ||
+    fail "the plan's market_size $plan_market was overridden: $(h5dump -a /market_size "$work/plan.h5")"
+  h5dump -a /replications "$work/plan.h5" | grep -q "(0): 1\$" || fail "REPLICATIONS=1 did not override the plan's"
+fi
 [[ $(tail -1 "$SRUN_LOG") == "--mpi=pmi2 --cpus-per-task=1" ]] || fail "SRUN_MPI: $(tail -1 "$SRUN_LOG")"
 echo "PASS: run.sbatch and sweep.sbatch (PARAM, PLAN, resubmitted) under 2 tasks"

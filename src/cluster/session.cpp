@@ -14,6 +14,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -196,11 +197,16 @@ class MpiMarketPartition final : public MarketPartition {
  public:
   MpiMarketPartition(int rank, int size, std::atomic<bool>& in_flight)
       : rank_(static_cast<std::uint32_t>(rank)), size_(static_cast<std::uint32_t>(size)), in_flight_(in_flight),
-        report_traffic_(std::getenv("JOURNEYSIM_MPI_STATS") != nullptr) {}
+        report_traffic_(asked_for_traffic()) {}
   ~MpiMarketPartition() override {
     if (std::uncaught_exceptions() != 0) return;
     in_flight_ = false;
-    if (report_traffic_ && rank_ == 0) std::cerr << traffic_report();
+    if (report_traffic_ && rank_ == 0) {
+      try {
+        std::cerr << traffic_report();
+      } catch (...) {  // out of memory for a report nobody's results need
+      }
+    }
   }
 
   std::uint32_t rank() const override { return rank_; }
@@ -249,6 +255,10 @@ class MpiMarketPartition final : public MarketPartition {
   // What this rank sent (and, gathering, received), by the size of each
   // collective's contribution: the per-step exchange and the end of each
   // replication, for the communication figures in tools/bench/RESULTS.md.
+  static bool asked_for_traffic() {
+    const char* value = std::getenv("JOURNEYSIM_MPI_STATS");
+    return value != nullptr && *value != '\0' && std::string_view(value) != "0";
+  }
   std::string traffic_report() const {
     const auto sizes = [](const std::map<std::size_t, std::size_t>& by_bytes, std::size_t& total) {
       std::string text;
@@ -262,13 +272,13 @@ class MpiMarketPartition final : public MarketPartition {
     std::size_t summed = 0, sent = 0, calls = 0;
     const std::string sums = sizes(sums_by_bytes_, summed);
     const std::string gathers = sizes(gathers_by_bytes_, sent);
-    for (const auto& by_bytes : {sums_by_bytes_, gathers_by_bytes_})
-      for (const auto& entry : by_bytes) calls += entry.second;
+    for (const auto& entry : sums_by_bytes_) calls += entry.second;
+    for (const auto& entry : gathers_by_bytes_) calls += 2 * entry.second;  // its size, then its bytes
     return fmt::format(
-        "journeysim: MPI traffic of rank 0 of {} (JOURNEYSIM_MPI_STATS): {} collectives\n"
+        "journeysim: MPI traffic of rank {} of {} (JOURNEYSIM_MPI_STATS): {} collectives\n"
         "  sums (MPI_Allreduce):      {}; {} B in all\n"
-        "  gathers (MPI_Allgatherv):  {}; {} B sent, {} B received (each also shares its 4-byte size)\n",
-        size_, calls, sums, summed, gathers, sent, gathered_bytes_);
+        "  gathers (MPI_Allgatherv):  {}; {} B sent, {} B received (each after an MPI_Allgather of its 4-byte size)\n",
+        rank_, size_, calls, sums, summed, gathers, sent, gathered_bytes_);
   }
 
   std::uint32_t rank_;

@@ -4,8 +4,8 @@
 //                    scenario_text (the base scenario as written), plan_text, seed,
 //                    replications, market_size; also strategies[n] (applied to every
 //                    point, in order), fingerprint (of the job, for --resume), and
-//                    provenance: threads, command_line, created_utc (when the file was
-//                    written), git_commit
+//                    provenance: threads, processes, command_line, created_utc (when the
+//                    file was written), git_commit
 // Every dataset has `dims` (["point", "replication"], …) and `unit`; metrics also
 // label and display_unit (the table's: "%" for a fraction shown as a percentage),
 // series `kind` (a count within a day, or a value at its end), summary `statistics`.

@@ -94,7 +94,7 @@ double HistoryModel::log_likelihood() const {
   return total;
 }
 
-SmoothedScorer::SmoothedScorer(const ObservedJourneys& data, const std::vector<double>& weights) : data_(data) {
+SmoothedScorer::SmoothedScorer(const ObservedJourneys& data, const std::vector<double>& weights) {
   for (int order = 1; order <= max_fit_order; ++order) models_.push_back(HistoryModel::count(data, order, weights));
   outcomes_ = models_.front().outcomes;
   order0_.assign(outcomes_.count(), 1.0);

@@ -66,7 +66,6 @@ class SmoothedScorer {
   void score(const ObservedJourney& journey, std::vector<double>& log_likelihood) const;
 
  private:
-  const ObservedJourneys& data_;
   Outcomes outcomes_;
   std::vector<HistoryModel> models_;  // orders 1..max
   std::vector<double> order0_;        // outcome frequencies, add-one

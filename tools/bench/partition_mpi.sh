@@ -20,7 +20,7 @@ scenario="$root/scenarios/ecosystem.yaml"
 command -v mpirun > /dev/null || { echo "no mpirun (Debian: openmpi-bin)"; exit 1; }
 # MPI_ARGS: more mpirun options, e.g. "--mca pml ob1" (no probing for cluster networks).
 read -r -a mpi_args <<< "${MPI_ARGS:-}"
-mpi=(mpirun --allow-run-as-root --oversubscribe -n 2 "${mpi_args[@]}")
+mpi=(mpirun --allow-run-as-root --oversubscribe -n 2 ${mpi_args[@]+"${mpi_args[@]}"})
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.4f\", $* }"; }

@@ -61,7 +61,7 @@ def main():
     if steps != days:
         raise SystemExit("this model wants one step a day (step_days: 1)")
     active = [sum(new[max(0, k - args.active_days + 1):k + 1]) for k in range(steps)]
-    events = scale * run["events"]
+    events = scale * run["events"] / run["replications"]  # events are summed over replications, the rest averaged
     one_core = events / (args.rate * 1e6)
     aware = scale * run["aware"]
     purchasers = scale * run["purchasers"]
@@ -84,8 +84,8 @@ def main():
         for a in active:
             if a <= 0:
                 continue
-            blocks = a / BLOCK
-            load = math.ceil(blocks / ranks) / (blocks / ranks) if ranks > 1 else 1.0
+            blocks = max(1.0, a / BLOCK)  # a step's active customers span at least one block
+            load = min(ranks, math.ceil(blocks / ranks) / (blocks / ranks)) if ranks > 1 else 1.0
             compute += one_core * a / total_active / ranks * load
         stages = math.ceil(math.log2(ranks)) if ranks > 1 else 0
         exchange = steps * stages * alpha
