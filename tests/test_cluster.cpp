@@ -109,8 +109,11 @@ TEST(ClusterLaunch, GarbledVariablesAreIgnored) {
 // frame pointers, so the fast unwinder stops in the component that allocated,
 // a module dlclose'd before LeakSanitizer reports, and tests/lsan.supp could
 // not tell Open MPI's leaks from ours. It is 6 times slower, so only here.
-std::vector<std::string> two_ranks_of(const std::vector<std::string>& args) {
+std::vector<std::string> two_ranks_of(const std::vector<std::string>& args,
+                                      const std::vector<std::string>& mpirun_options = {},
+                                      const std::string& program = JOURNEYSIM_BINARY) {
   std::vector<std::string> argv{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2"};
+  argv.insert(argv.end(), mpirun_options.begin(), mpirun_options.end());
   for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS", "TSAN_OPTIONS"}) {
     const char* value = std::getenv(name);
     std::string option = value ? value : "";
@@ -118,7 +121,7 @@ std::vector<std::string> two_ranks_of(const std::vector<std::string>& args) {
       option += (option.empty() ? "" : ":") + std::string("fast_unwind_on_malloc=0");
     if (!option.empty()) argv.insert(argv.end(), {"-x", std::string(name) + "=" + option});
   }
-  argv.push_back(JOURNEYSIM_BINARY);
+  argv.push_back(program);
   argv.insert(argv.end(), args.begin(), args.end());
   return argv;
 }
@@ -300,10 +303,9 @@ TEST_F(DistributedRun, TwoRanksGiveOneProcesssJsonAndDatasetsBitForBit) {
 }
 
 TEST_F(DistributedRun, TrafficIsCountedOnRequest) {
-  std::vector<std::string> argv = two_ranks_of({"run", scenario_path("ecosystem.yaml"), "-r", "2", "--market-size",
-                                                "20000", "--threads", "1", "--quiet"});
-  argv.insert(argv.begin() + 5, {"-x", "JOURNEYSIM_MPI_STATS=1"});
-  const CliResult result = run_program(argv);
+  const CliResult result = run_program(two_ranks_of({"run", scenario_path("ecosystem.yaml"), "-r", "2",
+                                                    "--market-size", "20000", "--threads", "1", "--quiet"},
+                                                   {"-x", "JOURNEYSIM_MPI_STATS=1"}));
   ASSERT_EQ(result.exit_code, 0) << result;
   // 180 daily steps in each of 2 replications: one 40-byte sum each, counted by rank 0 alone.
   EXPECT_TRUE(contains(result.err, "MPI traffic of rank 0 of 2")) << result;
@@ -457,8 +459,13 @@ class ClusterWithoutMpi : public ::testing::Test {
     program_ = JOURNEYSIM_BINARY;
 #endif
   }
-  std::vector<std::string> run_of(const std::string& out) const {
-    return {program_, "run", scenario_path("funnel.yaml"), "--market-size", "1000", "--quiet", "--out", out};
+  static std::vector<std::string> run_of(const std::string& out) {
+    return {"run", scenario_path("funnel.yaml"), "--market-size", "1000", "--quiet", "--out", out};
+  }
+  CliResult alone(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{program_};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_program(argv);
   }
   std::string program_;
 };
@@ -468,26 +475,26 @@ TEST_F(ClusterWithoutMpi, EveryProcessOfALaunchRefusesAndOnlyRankZeroSaysWhy) {
   const std::string refusal = "built without MPI";
   {
     const Environment rank_zero({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "0"}});
-    const CliResult result = run_program(run_of(dir / "x.h5"));
+    const CliResult result = alone(run_of(dir / "x.h5"));
     EXPECT_EQ(result.exit_code, 2) << result;
     EXPECT_TRUE(contains(result.err, "Open MPI started 2 processes")) << result;
     EXPECT_TRUE(contains(result.err, refusal)) << result;
   }
   {
     const Environment rank_one({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "1"}});
-    const CliResult result = run_program(run_of(dir / "x.h5"));
+    const CliResult result = alone(run_of(dir / "x.h5"));
     EXPECT_EQ(result.exit_code, 2) << result;
     EXPECT_EQ(result.err, "") << "rank 0 says it\n" << result;
   }
   {
     const Environment srun({{"SLURM_STEP_NUM_TASKS", "4"}, {"SLURM_PROCID", "0"}});
-    const CliResult result = run_program(run_of(dir / "x.h5"));
+    const CliResult result = alone(run_of(dir / "x.h5"));
     EXPECT_EQ(result.exit_code, 2) << result;
     EXPECT_TRUE(contains(result.err, "Slurm started 4 processes")) << result;
   }
   {
-    const Environment alone({});  // and alone it runs
-    const CliResult result = run_program(run_of(dir / "alone.h5"));
+    const Environment no_launcher({});  // and alone it runs
+    const CliResult result = alone(run_of(dir / "alone.h5"));
     EXPECT_EQ(result.exit_code, 0) << result;
   }
   EXPECT_EQ(entries_of(dir.path()), std::vector<std::string>{"alone.h5"});
@@ -496,9 +503,7 @@ TEST_F(ClusterWithoutMpi, EveryProcessOfALaunchRefusesAndOnlyRankZeroSaysWhy) {
 TEST_F(ClusterWithoutMpi, UnderMpirunTwoProcessesRefuseOnceAndWriteNothing) {
   if (!have_mpirun()) GTEST_SKIP() << "no mpirun on PATH (Debian: openmpi-bin)";
   const TempDir dir;
-  std::vector<std::string> argv{"mpirun", "--allow-run-as-root", "--oversubscribe", "-n", "2"};
-  for (const std::string& arg : run_of(dir / "x.h5")) argv.push_back(arg);
-  const CliResult result = run_program(argv);
+  const CliResult result = run_program(two_ranks_of(run_of(dir / "x.h5"), {}, program_));
   EXPECT_NE(result.exit_code, 0) << result;
   EXPECT_TRUE(contains(result.err, "built without MPI")) << result;
   EXPECT_EQ(result.err.find("built without MPI"), result.err.rfind("built without MPI")) << "said once\n" << result;

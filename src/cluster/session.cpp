@@ -260,25 +260,27 @@ class MpiMarketPartition final : public MarketPartition {
     return value != nullptr && *value != '\0' && std::string_view(value) != "0";
   }
   std::string traffic_report() const {
-    const auto sizes = [](const std::map<std::size_t, std::size_t>& by_bytes, std::size_t& total) {
-      std::string text;
-      total = 0;
-      for (const auto& [bytes, calls] : by_bytes) {
-        text += fmt::format("{}{} × {} B", text.empty() ? "" : ", ", calls, bytes);
-        total += calls * bytes;
-      }
-      return text.empty() ? std::string("none") : text;
+    struct Kind {
+      std::string sizes;
+      std::size_t bytes = 0, calls = 0;
     };
-    std::size_t summed = 0, sent = 0, calls = 0;
-    const std::string sums = sizes(sums_by_bytes_, summed);
-    const std::string gathers = sizes(gathers_by_bytes_, sent);
-    for (const auto& entry : sums_by_bytes_) calls += entry.second;
-    for (const auto& entry : gathers_by_bytes_) calls += 2 * entry.second;  // its size, then its bytes
+    const auto describe = [](const std::map<std::size_t, std::size_t>& by_bytes) {
+      Kind kind;
+      for (const auto& [bytes, calls] : by_bytes) {
+        kind.sizes += fmt::format("{}{} × {} B", kind.sizes.empty() ? "" : ", ", calls, bytes);
+        kind.bytes += calls * bytes;
+        kind.calls += calls;
+      }
+      if (kind.sizes.empty()) kind.sizes = "none";
+      return kind;
+    };
+    const Kind sums = describe(sums_by_bytes_), gathers = describe(gathers_by_bytes_);
     return fmt::format(
         "journeysim: MPI traffic of rank {} of {} (JOURNEYSIM_MPI_STATS): {} collectives\n"
         "  sums (MPI_Allreduce):      {}; {} B in all\n"
         "  gathers (MPI_Allgatherv):  {}; {} B sent, {} B received (each after an MPI_Allgather of its 4-byte size)\n",
-        rank_, size_, calls, sums, summed, gathers, sent, gathered_bytes_);
+        rank_, size_, sums.calls + 2 * gathers.calls,  // a gather shares its size, then its bytes
+        sums.sizes, sums.bytes, gathers.sizes, gathers.bytes, gathered_bytes_);
   }
 
   std::uint32_t rank_;

@@ -85,7 +85,7 @@ def main():
             if a <= 0:
                 continue
             blocks = max(1.0, a / BLOCK)  # a step's active customers span at least one block
-            load = min(ranks, math.ceil(blocks / ranks) / (blocks / ranks)) if ranks > 1 else 1.0
+            load = math.ceil(blocks / ranks) / (blocks / ranks) if ranks > 1 else 1.0
             compute += one_core * a / total_active / ranks * load
         stages = math.ceil(math.log2(ranks)) if ranks > 1 else 0
         exchange = steps * stages * alpha

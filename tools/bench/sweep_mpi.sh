@@ -20,6 +20,7 @@ trap 'rm -rf "$work"' EXIT
 command -v mpirun > /dev/null || { echo "no mpirun (Debian: openmpi-bin)"; exit 1; }
 # MPI_ARGS: more mpirun options, e.g. "--mca pml ob1" (no probing for cluster networks).
 read -r -a mpi_args <<< "${MPI_ARGS:-}"
+mpi=(mpirun --allow-run-as-root --oversubscribe -n 2 ${mpi_args[@]+"${mpi_args[@]}"})
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { printf \"%.4f\", $* }"; }
@@ -36,13 +37,13 @@ timed() {  # label, then the command; sets wall
   printf '%-28s %8.2f s\n' "$label" "$wall"
 }
 start=$(now)
-mpirun --allow-run-as-root --oversubscribe -n 2 ${mpi_args[@]+"${mpi_args[@]}"} true
+"${mpi[@]}" true
 printf '%-28s %8.2f s\n' "mpirun -n 2 true (start-up)" "$(calc "$(now) - $start")"
 timed "1 process x 1 thread" "$binary" "${sweep[@]}" --threads 1 --out "$work/a.h5"
 one_thread=$wall
 timed "1 process x 2 threads" "$binary" "${sweep[@]}" --threads 2 --out "$work/b.h5"
 two_threads=$wall
-timed "2 ranks x 1 thread" mpirun --allow-run-as-root --oversubscribe -n 2 ${mpi_args[@]+"${mpi_args[@]}"} "$binary" "${sweep[@]}" \
+timed "2 ranks x 1 thread" "${mpi[@]}" "$binary" "${sweep[@]}" \
   --threads 1 --out "$work/c.h5"
 two_ranks=$wall
 printf '2 ranks / 1 process x 1 thread: speed-up %.3f\n' "$(calc "$one_thread / $two_ranks")"
